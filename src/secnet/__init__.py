@@ -1,0 +1,3 @@
+"""secnet: map, measure and design the security partnership networks around NATO."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,219 @@
+"""The nouns of the domain: sources, actors, arrangements, participations, obligations.
+
+Pure pydantic models, no I/O. Field validators check the controlled vocabularies
+(:mod:`secnet.model.vocab`) and date syntax; rules that need the whole dataset
+(ids exist, intervals do not overlap, ...) live in :mod:`secnet.model.rules`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+
+from . import vocab
+from .dates import FuzzyDate, bounds
+
+
+def _parse_date(value: Any) -> FuzzyDate | None:
+    if value is None or value == "":
+        return None
+    return FuzzyDate.parse(value)
+
+
+Date = Annotated[FuzzyDate, BeforeValidator(_parse_date), PlainSerializer(str, return_type=str)]
+OptDate = Annotated[FuzzyDate | None, BeforeValidator(_parse_date), PlainSerializer(lambda d: None if d is None else str(d))]
+
+
+def _term(value: str, vocabulary: dict[str, str] | tuple[str, ...], what: str) -> str:
+    if value not in vocabulary:
+        close = difflib.get_close_matches(str(value), list(vocabulary), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"unknown {what} '{value}'{hint}")
+    return value
+
+
+def _terms(values: list[str], vocabulary: dict[str, str], what: str) -> list[str]:
+    return [_term(v, vocabulary, what) for v in values]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Model):
+    """Where a fact comes from: a publisher's document with a URL or a date."""
+
+    id: str
+    title: str
+    publisher: str
+    kind: str = "official"
+    url: str | None = None
+    date: OptDate = None
+    supports: str = ""
+    note: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _term(v, vocab.SOURCE_KINDS, "source kind")
+
+
+class CowSpell(_Model):
+    """A Correlates of War state code held over ``[start, end)``."""
+
+    code: int
+    abb: str
+    start: Date
+    end: OptDate = None
+
+
+class Actor(_Model):
+    """A state, international organisation or private actor."""
+
+    id: str
+    kind: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    cow: list[CowSpell] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    capabilities: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _term(v, vocab.ACTOR_KINDS, "actor kind")
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        return _terms(v, vocab.REGIONS, "region")
+
+    @field_validator("capabilities")
+    @classmethod
+    def _capabilities(cls, v: list[str]) -> list[str]:
+        return _terms(v, vocab.CAPABILITIES, "capability")
+
+    @property
+    def iso3(self) -> str | None:
+        return self.id if self.kind == "state" else None
+
+    def cow_at(self, day_ordinal: int) -> CowSpell | None:
+        """The COW spell in force on a day, else the nearest one before it."""
+        best = None
+        for spell in self.cow:
+            s0, _, e0, _ = bounds(spell.start, spell.end)
+            if s0 <= day_ordinal < e0:
+                return spell
+            if s0 <= day_ordinal:
+                best = spell
+        return best
+
+
+class Obligation(_Model):
+    """What an arrangement binds participants in ``from_role`` to do for ``to_role``.
+
+    ``from_role``/``to_role`` name a role or a role category (``member`` covers
+    every member-type role). ``binding`` is false for political declarations.
+    """
+
+    type: str
+    binding: bool
+    from_role: str = "member"
+    to_role: str = "member"
+    article: str = ""
+    start: OptDate = None
+    end: OptDate = None
+    sources: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        return _term(v, vocab.OBLIGATION_TYPES, "obligation type")
+
+    @field_validator("from_role", "to_role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        return _term(v, {**vocab.ROLES, **{c: c for c in vocab.ROLE_CATEGORIES}}, "role")
+
+
+class Participation(_Model):
+    """An actor in an arrangement, in a role, over ``[start, end)``."""
+
+    actor: str
+    arrangement: str = ""
+    role: str
+    start: Date
+    end: OptDate = None
+    sources: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        return _term(v, vocab.ROLES, "role")
+
+    @property
+    def key(self) -> str:
+        """A stable id: ``arrangement:actor:role:start``."""
+        return f"{self.arrangement}:{self.actor}:{self.role}:{self.start}"
+
+    @property
+    def category(self) -> str:
+        return vocab.ROLES[self.role]
+
+
+class Arrangement(_Model):
+    """Anything actors take part in: alliance, framework, format, organisation, agreement."""
+
+    id: str
+    name: str
+    kind: str
+    relation: str
+    aliases: list[str] = Field(default_factory=list)
+    parent: str | None = None
+    founded: Date
+    ended: OptDate = None
+    founded_sources: list[str] = Field(default_factory=list)
+    issue_areas: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    url: str | None = None
+    note: str = ""
+    obligations: list[Obligation] = Field(default_factory=list)
+    participations: list[Participation] = Field(default_factory=list)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _term(v, vocab.ARRANGEMENT_KINDS, "arrangement kind")
+
+    @field_validator("relation")
+    @classmethod
+    def _relation(cls, v: str) -> str:
+        return _term(v, vocab.RELATIONS, "relation")
+
+    @field_validator("issue_areas")
+    @classmethod
+    def _issues(cls, v: list[str]) -> list[str]:
+        return _terms(v, vocab.ISSUE_AREAS, "issue area")
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        return _terms(v, vocab.REGIONS, "region")
+
+
+class Dataset(_Model):
+    """A whole registry's content, as loaded from YAML or read from a store."""
+
+    sources: dict[str, Source] = Field(default_factory=dict)
+    actors: dict[str, Actor] = Field(default_factory=dict)
+    arrangements: dict[str, Arrangement] = Field(default_factory=dict)
+
+    def participations(self) -> list[Participation]:
+        return [p for a in self.arrangements.values() for p in a.participations]

@@ -1,0 +1,157 @@
+"""Rules that need the whole dataset: references, intervals, lifetimes, codes.
+
+:func:`check` yields every :class:`Problem` at once; callers (the YAML loader,
+the API's edit path, scenarios) attach file and line to each and refuse the
+whole dataset if there is any. Pure functions over :class:`Dataset`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pycountry
+
+from . import vocab
+from .dates import OPEN_END, bounds
+from .entities import Actor, Arrangement, Dataset, Participation
+
+#: Codes in use for states that ISO 3166 does not list (user-assigned range).
+NON_ISO_STATE_CODES: dict[str, str] = {"XKX": "Kosovo (user-assigned code used by the EU and IMF)"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule. ``where`` locates the entity: ``("actor", id)``,
+    ``("arrangement", id)``, ``("source", id)``, ``("participation", arr, i)`` or
+    ``("obligation", arr, i)``; ``field`` names the offending field, if one."""
+
+    where: tuple
+    entry: str
+    rule: str
+    field: str | None = None
+
+
+def is_state_code(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-3 code, an ISO 3166-3 former-state code, or a listed exception."""
+    if code in NON_ISO_STATE_CODES:
+        return True
+    if len(code) != 3 or not code.isupper():
+        return False
+    return pycountry.countries.get(alpha_3=code) is not None or pycountry.historic_countries.get(alpha_3=code) is not None
+
+
+def describe(p: Participation) -> str:
+    return f"{p.arrangement}: {p.actor} as {p.role} from {p.start}"
+
+
+def _unknown(kind: str, ident: str, known) -> str:
+    close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.6)
+    return f"unknown {kind} '{ident}'" + (f"; did you mean {close[0]}?" if close else "")
+
+
+def check(ds: Dataset) -> Iterator[Problem]:
+    """Every rule, over the whole dataset."""
+    yield from _check_sources(ds)
+    for actor in ds.actors.values():
+        yield from _check_actor(ds, actor)
+    for arr in ds.arrangements.values():
+        yield from _check_arrangement(ds, arr)
+    yield from _check_parent_cycles(ds)
+
+
+def _check_sources(ds: Dataset) -> Iterator[Problem]:
+    for s in ds.sources.values():
+        if not s.url and s.date is None:
+            yield Problem(("source", s.id), s.id, "a source needs a url or a date", "url")
+
+
+def _missing_sources(ds: Dataset, ids: list[str], where: tuple, entry: str, what: str) -> Iterator[Problem]:
+    if not ids:
+        yield Problem(where, entry, f"{what} has no source", "sources")
+    for sid in ids:
+        if sid not in ds.sources:
+            yield Problem(where, entry, _unknown("source", sid, ds.sources), "sources")
+
+
+def _check_actor(ds: Dataset, a: Actor) -> Iterator[Problem]:
+    where = ("actor", a.id)
+    yield from _missing_sources(ds, a.sources, where, a.id, "actor")
+    if a.kind == "state":
+        if not is_state_code(a.id):
+            yield Problem(where, a.id, f"'{a.id}' is not an ISO 3166 alpha-3 code", "id")
+    elif a.id != a.id.lower() or " " in a.id:
+        yield Problem(where, a.id, "organisation and private actor ids are lower-case slugs", "id")
+    for spell in a.cow:
+        if spell.end is not None and spell.end.last <= spell.start.first:
+            yield Problem(where, a.id, f"COW spell {spell.code} ends before it starts", "cow")
+    if a.cow and a.kind != "state":
+        yield Problem(where, a.id, "only states carry COW codes", "cow")
+
+
+def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
+    where = ("arrangement", arr.id)
+    if arr.id != arr.id.lower() or " " in arr.id:
+        yield Problem(where, arr.id, "arrangement ids are lower-case slugs", "id")
+    yield from _missing_sources(ds, arr.sources + arr.founded_sources, where, arr.id, "arrangement")
+    if arr.parent is not None and arr.parent not in ds.arrangements:
+        yield Problem(where, arr.id, _unknown("parent arrangement", arr.parent, ds.arrangements), "parent")
+    if arr.ended is not None and arr.ended.last <= arr.founded.first:
+        yield Problem(where, arr.id, f"ended {arr.ended} is not after founded {arr.founded}", "ended")
+
+    roles = set(vocab.ROLES) | set(vocab.ROLE_CATEGORIES)
+    for i, ob in enumerate(arr.obligations):
+        ow = ("obligation", arr.id, i)
+        entry = f"{arr.id}: {ob.type} obligation"
+        yield from _missing_sources(ds, ob.sources, ow, entry, "obligation")
+        for r in (ob.from_role, ob.to_role):
+            if r not in roles:  # pragma: no cover - the model already refuses these
+                yield Problem(ow, entry, f"unknown role '{r}'", "from_role")
+
+    life_first = arr.founded.first.toordinal()
+    life_end = OPEN_END if arr.ended is None else arr.ended.last.toordinal()
+    spans: dict[tuple[str, str], list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    for i, p in enumerate(arr.participations):
+        pw = ("participation", arr.id, i)
+        entry = describe(p)
+        yield from _missing_sources(ds, p.sources, pw, entry, "participation")
+        if p.actor not in ds.actors:
+            yield Problem(pw, entry, _unknown("actor", p.actor, ds.actors), "actor")
+        s0, s1, e0, e1 = bounds(p.start, p.end)
+        if p.end is not None and e1 <= s0:
+            yield Problem(pw, entry, f"end {p.end} is not after start {p.start}", "end")
+            continue
+        if s1 < life_first:
+            yield Problem(pw, entry, f"starts before {arr.id} was founded ({arr.founded})", "start")
+        if arr.ended is not None and p.end is not None and e0 > life_end:
+            yield Problem(pw, entry, f"ends after {arr.id} ended ({arr.ended})", "end")
+        if arr.ended is not None and s0 >= life_end:
+            yield Problem(pw, entry, f"starts after {arr.id} ended ({arr.ended})", "start")
+        spans[(p.actor, p.role)].append((s0, s1, e0, e1, i))
+
+    for (actor, role), items in spans.items():
+        items.sort()
+        for (a_s0, a_s1, a_e0, a_e1, ai), (b_s0, b_s1, b_e0, b_e1, bi) in zip(items, items[1:]):
+            # Certain overlap: the later one surely starts before the earlier one surely ends.
+            if b_s1 < a_e0:
+                p = arr.participations[bi]
+                yield Problem(
+                    ("participation", arr.id, bi),
+                    describe(p),
+                    f"overlaps another interval of {actor} as {role} in {arr.id} (from {arr.participations[ai].start})",
+                    "start",
+                )
+
+
+def _check_parent_cycles(ds: Dataset) -> Iterator[Problem]:
+    for arr in ds.arrangements.values():
+        seen = {arr.id}
+        cur = arr.parent
+        while cur is not None and cur in ds.arrangements:
+            if cur in seen:
+                yield Problem(("arrangement", arr.id), arr.id, f"parent cycle through '{cur}'", "parent")
+                break
+            seen.add(cur)
+            cur = ds.arrangements[cur].parent

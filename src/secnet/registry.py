@@ -1,0 +1,439 @@
+"""The query surface: who takes part in what, in which role, when, and on whose word.
+
+A :class:`Registry` holds one dataset in memory (read from the store, or built
+from YAML or a scenario) and answers questions for a date or a window of days:
+
+- ``as_of(at)``: the whole system at a date;
+- ``members(arrangement, at=, role=)``, ``partners(arrangement, at=)``;
+- ``arrangements_of(actor, at=)``, ``history(arrangement)``, ``diff(...)``;
+- ``search(text)``, ``sources_for(fact)``.
+
+Date semantics (see :mod:`secnet.model.dates`): intervals are half-open; a
+query date written as a year or a month is the whole year or month, and a fact
+dated only to a year or month is *possibly* in effect inside that period. Every
+row carries ``certain``: false where imprecise dates leave it open.
+
+Rows are plain dicts with at least ``actor_id``, ``name``, ``iso3``,
+``cow_code``, ``role``, ``start``, ``end``, ``arrangement_id`` and ``sources``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import store
+from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
+from .ingest.dataset import dataset_digest, load_dataset
+from .model import vocab
+from .model.dates import FuzzyDate, Window, bounds
+from .model.entities import Actor, Arrangement, Dataset, Participation, Source
+
+ROW_COLUMNS = [
+    "arrangement_id", "actor_id", "name", "kind", "iso3", "cow_code", "cow_abb",
+    "role", "category", "start", "end", "certain", "sources", "note", "key",
+]
+
+
+def window(at: object = None) -> Window:
+    """The query window for ``at`` (a date, ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; default today)."""
+    try:
+        return at if isinstance(at, Window) else Window.at(at)
+    except ValueError as e:
+        raise InvalidInput(f"--at: {e}") from None
+
+
+@dataclass
+class Snapshot:
+    """The system at a date: the arrangements alive and every participation in effect."""
+
+    at: Window
+    arrangements: list[Arrangement]
+    rows: list[dict] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=ROW_COLUMNS)
+
+
+class Registry:
+    """An in-memory registry over one :class:`Dataset`."""
+
+    def __init__(self, dataset: Dataset, *, origin: str = ""):
+        self.dataset = dataset
+        self.origin = origin
+        self.actors: dict[str, Actor] = dataset.actors
+        self.arrangements: dict[str, Arrangement] = dataset.arrangements
+        self.sources: dict[str, Source] = dataset.sources
+        self._parts: list[Participation] = dataset.participations()
+        n = len(self._parts)
+        b = np.array([bounds(p.start, p.end) for p in self._parts], dtype=np.int64).reshape(n, 4)
+        self._s0, self._s1, self._e0, self._e1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
+        self._category = np.array([p.category for p in self._parts], dtype=object)
+        by_arr: dict[str, list[int]] = defaultdict(list)
+        by_actor: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self._parts):
+            by_arr[p.arrangement].append(i)
+            by_actor[p.actor].append(i)
+        self._by_arr = {k: np.array(v, dtype=np.int64) for k, v in by_arr.items()}
+        self._by_actor = {k: np.array(v, dtype=np.int64) for k, v in by_actor.items()}
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for a in self.arrangements.values():
+            if a.parent:
+                self._children[a.parent].append(a.id)
+        self._static = [self._static_row(p) for p in self._parts]
+
+    # --- construction ---------------------------------------------------------------
+
+    @classmethod
+    def from_yaml(cls, path=None) -> Registry:
+        return cls(load_dataset(path), origin=str(path or "shipped"))
+
+    @classmethod
+    def open(cls, db: str | None = None) -> Registry:
+        """The registry in a database, loading the shipped dataset on first use.
+
+        A database loaded from the shipped dataset is refreshed when the shipped
+        files change; one loaded from elsewhere (or edited) is never overwritten.
+        """
+        engine = store.connect(db)
+        meta = store.get_meta(engine)
+        if store.is_empty(engine) or (meta.get("origin") == "shipped" and meta.get("digest") != dataset_digest()):
+            load(engine=engine)
+        return cls(store.read_dataset(engine), origin=store.get_meta(engine).get("origin", ""))
+
+    # --- resolving ids ---------------------------------------------------------------
+
+    def actor(self, ident: str) -> Actor:
+        return self.actors[self.actor_id(ident)]
+
+    def actor_id(self, ident: str) -> str:
+        if ident in self.actors:
+            return ident
+        for cand in (ident.upper(), ident.lower()):
+            if cand in self.actors:
+                return cand
+        low = ident.casefold()
+        for a in self.actors.values():
+            if a.name.casefold() == low or any(x.casefold() == low for x in a.aliases):
+                return a.id
+        raise UnknownActor(ident, self.actors)
+
+    def arrangement(self, ident: str) -> Arrangement:
+        return self.arrangements[self.arrangement_id(ident)]
+
+    def arrangement_id(self, ident: str) -> str:
+        if ident in self.arrangements:
+            return ident
+        if ident.lower() in self.arrangements:
+            return ident.lower()
+        low = ident.casefold()
+        for a in self.arrangements.values():
+            if a.name.casefold() == low or any(x.casefold() == low for x in a.aliases):
+                return a.id
+        raise UnknownArrangement(ident, self.arrangements)
+
+    def descendants(self, arrangement: str) -> list[str]:
+        """The arrangement's children, grandchildren, ... (not itself)."""
+        out, todo = [], list(self._children.get(arrangement, []))
+        while todo:
+            cur = todo.pop(0)
+            out.append(cur)
+            todo.extend(self._children.get(cur, []))
+        return out
+
+    # --- rows -------------------------------------------------------------------------
+
+    def _static_row(self, p: Participation) -> dict:
+        a = self.actors.get(p.actor)
+        return {
+            "arrangement_id": p.arrangement,
+            "actor_id": p.actor,
+            "name": a.name if a else p.actor,
+            "kind": a.kind if a else None,
+            "iso3": a.iso3 if a else None,
+            "role": p.role,
+            "category": p.category,
+            "start": str(p.start),
+            "end": None if p.end is None else str(p.end),
+            "sources": list(p.sources),
+            "note": p.note,
+            "key": p.key,
+        }
+
+    def _rows(self, idx: np.ndarray, w: Window) -> list[dict]:
+        if idx.size == 0:
+            return []
+        lo, hi = w.lo, w.hi
+        s0, s1, e0, e1 = self._s0[idx], self._s1[idx], self._e0[idx], self._e1[idx]
+        possible = (s0 < hi) & (e1 > lo)
+        certain = (s1 < hi) & (e0 > lo) & (s1 < e0)
+        out = []
+        cow_cache: dict[str, tuple] = {}
+        for i, c in zip(idx[possible].tolist(), certain[possible].tolist()):
+            row = dict(self._static[i])
+            aid = row["actor_id"]
+            if aid not in cow_cache:
+                a = self.actors.get(aid)
+                spell = a.cow_at(lo) if a else None
+                cow_cache[aid] = (spell.code, spell.abb) if spell else (None, None)
+            row["cow_code"], row["cow_abb"] = cow_cache[aid]
+            row["certain"] = bool(c)
+            out.append(row)
+        out.sort(key=lambda r: (r["arrangement_id"], r["name"], r["start"]))
+        return out
+
+    # --- queries ------------------------------------------------------------------------
+
+    def as_of(self, at: object = None) -> Snapshot:
+        """The whole system at ``at``: arrangements alive and participations in effect."""
+        w = window(at)
+        alive = [
+            a for a in self.arrangements.values()
+            if a.founded.first < w.stop and (a.ended is None or a.ended.last > w.first)
+        ]
+        idx = np.arange(len(self._parts), dtype=np.int64)
+        return Snapshot(at=w, arrangements=alive, rows=self._rows(idx, w))
+
+    def participation_table(self, at: object = None) -> pd.DataFrame:
+        """Every participation in effect at ``at``, one row each (columns :data:`ROW_COLUMNS`)."""
+        return self.as_of(at).table()
+
+    def members(self, arrangement: str, at: object = None, role: str | None = None) -> list[dict]:
+        """Actors in a member-type role (or exactly ``role``) of ``arrangement`` at ``at``."""
+        aid = self.arrangement_id(arrangement)
+        idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
+        if role is not None:
+            check_role(role)
+            rows = self._rows(idx, window(at))
+            return [r for r in rows if r["role"] == role]
+        return [r for r in self._rows(idx, window(at)) if r["category"] == "member"]
+
+    def partners(self, arrangement: str, at: object = None) -> list[dict]:
+        """Actors in a partner-type role in ``arrangement`` or any child framework, not members of it.
+
+        One row per actor and framework (``arrangement_id`` says which), so an
+        actor that is both a PfP and an EOP partner appears twice.
+        """
+        aid = self.arrangement_id(arrangement)
+        w = window(at)
+        member_ids = {r["actor_id"] for r in self.members(aid, at=w)}
+        out = []
+        for fid in [aid, *self.descendants(aid)]:
+            idx = self._by_arr.get(fid, np.empty(0, dtype=np.int64))
+            out.extend(
+                r for r in self._rows(idx, w)
+                if vocab.ROLES[r["role"]] in vocab.PARTNER_CATEGORIES and r["actor_id"] not in member_ids
+            )
+        return out
+
+    def arrangements_of(self, actor: str, at: object = None) -> list[dict]:
+        """Every participation of ``actor`` in effect at ``at``, with the arrangement's name and kind."""
+        aid = self.actor_id(actor)
+        rows = self._rows(self._by_actor.get(aid, np.empty(0, dtype=np.int64)), window(at))
+        for r in rows:
+            arr = self.arrangements[r["arrangement_id"]]
+            r["arrangement_name"], r["arrangement_kind"], r["relation"] = arr.name, arr.kind, arr.relation
+        return rows
+
+    def history(self, arrangement: str) -> list[dict]:
+        """Founding, joins, exits, role changes and ending of ``arrangement``, in date order.
+
+        An exit and an entry of the same actor on the same date become one
+        ``changed`` event (e.g. Finland: applicant -> member on 2023-04-04).
+        """
+        aid = self.arrangement_id(arrangement)
+        arr = self.arrangements[aid]
+        events: list[dict] = [_event(arr.founded, "founded", None, None, arr.sources + arr.founded_sources, arr.name)]
+        idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64)).tolist()
+        starts = {(self._parts[i].actor, str(self._parts[i].start)): i for i in idx}
+        merged_starts: set[int] = set()
+        for i in idx:
+            p = self._parts[i]
+            name = self._static[i]["name"]
+            if p.end is not None and not (arr.ended is not None and p.end == arr.ended):
+                j = starts.get((p.actor, str(p.end)))
+                if j is not None and j not in merged_starts:
+                    q = self._parts[j]
+                    merged_starts.add(j)
+                    ev = _event(p.end, "changed", p.actor, q.role, list(dict.fromkeys(p.sources + q.sources)), name)
+                    ev["from_role"] = p.role
+                    events.append(ev)
+                else:
+                    events.append(_event(p.end, "left", p.actor, p.role, p.sources, name))
+        for i in idx:
+            if i in merged_starts:
+                continue
+            p = self._parts[i]
+            events.append(_event(p.start, "joined", p.actor, p.role, p.sources, self._static[i]["name"]))
+        if arr.ended is not None:
+            events.append(_event(arr.ended, "ended", None, None, arr.sources, arr.name))
+        order = {"founded": 0, "left": 1, "changed": 2, "joined": 3, "ended": 4}
+        events.sort(key=lambda e: (e["_first"], order[e["event"]], e["name"] or ""))
+        for e in events:
+            del e["_first"]
+        return events
+
+    def diff(self, arrangement: str | None, from_: object, to: object) -> list[dict]:
+        """What changed between two dates: joins, exits and role changes, per arrangement."""
+        w0, w1 = window(from_), window(to)
+        arrs = [self.arrangement_id(arrangement)] if arrangement else sorted(self.arrangements)
+        out = []
+        for aid in arrs:
+            idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
+            before: dict[str, set[str]] = defaultdict(set)
+            after: dict[str, set[str]] = defaultdict(set)
+            names: dict[str, str] = {}
+            for r in self._rows(idx, w0):
+                before[r["actor_id"]].add(r["role"])
+                names[r["actor_id"]] = r["name"]
+            for r in self._rows(idx, w1):
+                after[r["actor_id"]].add(r["role"])
+                names[r["actor_id"]] = r["name"]
+            for actor in sorted(set(before) | set(after), key=lambda a: names[a]):
+                b, a = before.get(actor, set()), after.get(actor, set())
+                if b == a:
+                    continue
+                change = "joined" if not b else "left" if not a else "role_changed"
+                out.append({
+                    "arrangement_id": aid, "actor_id": actor, "name": names[actor], "change": change,
+                    "from_roles": sorted(b), "to_roles": sorted(a),
+                })
+        return out
+
+    def search(self, text: str, limit: int = 50) -> list[dict]:
+        """Actors, arrangements and sources whose id, name, aliases or title contain ``text``."""
+        q = text.strip().casefold()
+        if not q:
+            raise InvalidInput("search: give a word to look for")
+        hits = []
+
+        def score(ident: str, names: list[str]) -> int | None:
+            if ident.casefold() == q:
+                return 0
+            if any(n.casefold() == q for n in names):
+                return 1
+            if any(n.casefold().startswith(q) for n in [ident, *names]):
+                return 2
+            if any(q in n.casefold() for n in [ident, *names]):
+                return 3
+            return None
+
+        for a in self.actors.values():
+            s = score(a.id, [a.name, *a.aliases])
+            if s is not None:
+                hits.append({"type": "actor", "id": a.id, "name": a.name, "kind": a.kind, "score": s})
+        for a in self.arrangements.values():
+            s = score(a.id, [a.name, *a.aliases])
+            if s is not None:
+                hits.append({"type": "arrangement", "id": a.id, "name": a.name, "kind": a.kind, "score": s})
+        for src in self.sources.values():
+            s = score(src.id, [src.title, src.publisher])
+            if s is not None:
+                hits.append({"type": "source", "id": src.id, "name": src.title, "kind": src.kind, "score": s + 1})
+        hits.sort(key=lambda h: (h["score"], h["type"], h["name"]))
+        return hits[:limit]
+
+    def sources_for(self, fact: str) -> list[dict]:
+        """The sources behind a fact: a source id, an actor, an arrangement, or a participation
+        (``arrangement:actor`` or its full key ``arrangement:actor:role:start``)."""
+        out: list[tuple[str, str]] = []
+        if fact in self.sources:
+            out.append((fact, fact))
+        if ":" in fact:
+            parts = fact.split(":")
+            arr_id, actor_id = self.arrangement_id(parts[0]), self.actor_id(parts[1])
+            for i in self._by_arr.get(arr_id, np.empty(0, dtype=np.int64)).tolist():
+                p = self._parts[i]
+                if p.actor == actor_id and p.key.startswith(":".join([arr_id, actor_id, *parts[2:]])):
+                    out.extend((p.key, s) for s in p.sources)
+            if not out:
+                raise UnknownId(fact, [self._parts[i].key for i in self._by_arr.get(arr_id, [])])
+        else:
+            found = bool(out)
+            try:
+                arr = self.arrangement(fact)
+                found = True
+                out.extend((arr.id, s) for s in arr.sources + arr.founded_sources)
+                out.extend((f"{arr.id}: {o.type} ({o.article or 'obligation'})", s) for o in arr.obligations for s in o.sources)
+            except UnknownArrangement:
+                pass
+            try:
+                actor = self.actor(fact)
+                found = True
+                out.extend((actor.id, s) for s in actor.sources)
+            except UnknownActor:
+                pass
+            if not found:
+                raise UnknownId(fact, [*self.arrangements, *self.actors, *self.sources])
+        rows = []
+        for what, sid in dict.fromkeys(out):
+            s = self.sources[sid]
+            rows.append({"fact": what, "source_id": sid, "title": s.title, "publisher": s.publisher,
+                         "url": s.url, "date": None if s.date is None else str(s.date), "kind": s.kind})
+        return rows
+
+
+def _event(date: FuzzyDate, event: str, actor: str | None, role: str | None, sources: list[str], name: str) -> dict:
+    return {"date": str(date), "_first": date.first, "event": event, "actor_id": actor, "name": name,
+            "role": role, "from_role": None, "sources": list(sources)}
+
+
+def check_role(role: str) -> None:
+    if role not in vocab.ROLES:
+        from .errors import suggest
+
+        hint = suggest(role, vocab.ROLES, n=1)
+        raise InvalidInput(f"unknown role '{role}'" + (f"; did you mean {hint[0]}?" if hint else ""))
+
+
+def load(path=None, *, db: str | None = None, engine=None) -> Dataset:
+    """Validate a dataset directory (the shipped one by default) and load it, in one transaction.
+
+    Validation failure raises before the database is touched.
+    """
+    ds = load_dataset(path)
+    engine = engine if engine is not None else store.connect(db)
+    origin = "shipped" if path is None else f"path:{path}"
+    store.write_dataset(engine, ds, origin=origin, digest=dataset_digest(path))
+    return ds
+
+
+def describe(r: Registry, ident: str, at: object = None) -> dict:
+    """One record for an actor or an arrangement (both, for an organisation that is both)."""
+    out: dict = {}
+    try:
+        arr = r.arrangement(ident)
+        out.update({
+            "id": arr.id, "name": arr.name, "type": "arrangement", "kind": arr.kind, "relation": arr.relation,
+            "parent": arr.parent, "founded": str(arr.founded), "ended": None if arr.ended is None else str(arr.ended),
+            "aliases": arr.aliases, "issue_areas": arr.issue_areas, "regions": arr.regions,
+            "obligations": [f"{o.type} ({'binding' if o.binding else 'political'}) {o.from_role}->{o.to_role}"
+                            + (f" {o.article}" if o.article else "") for o in arr.obligations],
+            "members_now": len({m["actor_id"] for m in r.members(arr.id, at=at)}),
+            "children": r.descendants(arr.id), "sources": arr.sources + arr.founded_sources, "note": arr.note,
+        })
+    except UnknownArrangement:
+        pass
+    try:
+        actor = r.actor(ident)
+    except UnknownActor:
+        if not out:
+            raise UnknownId(ident, [*r.arrangements, *r.actors]) from None
+        return out
+    w = window(at)
+    spell = actor.cow_at(w.lo)
+    record = {
+        "id": actor.id, "name": actor.name, "type": "actor", "kind": actor.kind, "iso3": actor.iso3,
+        "cow_code": spell.code if spell else None, "cow_abb": spell.abb if spell else None,
+        "aliases": actor.aliases, "regions": actor.regions,
+        "arrangements_now": sorted({x["arrangement_id"] for x in r.arrangements_of(actor.id, at=at)}),
+        "sources": actor.sources, "note": actor.note,
+    }
+    if out:
+        out.update({f"actor_{k}": v for k, v in record.items() if k not in ("id", "name")})
+        out["type"] = "arrangement+actor"
+        return out
+    return record

@@ -1,0 +1,56 @@
+"""The state of NATO's partnerships at a date: the main job's summary.
+
+Members with their accession dates, partners grouped by framework, and the
+flexible and minilateral formats around the alliance with their members.
+"""
+
+from __future__ import annotations
+
+from ..registry import Registry, window
+
+NATO = "nato"
+
+
+def overview(r: Registry, at: object = None) -> dict:
+    """Plain data for the overview at ``at`` (default today)."""
+    w = window(at)
+    members = [
+        {"actor_id": m["actor_id"], "name": m["name"], "member_since": m["start"], "sources": m["sources"]}
+        for m in r.members(NATO, at=w)
+    ]
+    partners = [
+        {"framework": p["arrangement_id"], "framework_name": r.arrangements[p["arrangement_id"]].name,
+         "actor_id": p["actor_id"], "name": p["name"], "kind": p["kind"], "role": p["role"], "since": p["start"]}
+        for p in r.partners(NATO, at=w)
+    ]
+    snap = r.as_of(w)
+    by_arr: dict[str, list[dict]] = {}
+    for row in snap.rows:
+        by_arr.setdefault(row["arrangement_id"], []).append(row)
+    formats = []
+    for arr in sorted(snap.arrangements, key=lambda a: (a.relation, a.name)):
+        if arr.relation not in ("flexible", "minilateral"):
+            continue
+        rows = [x for x in by_arr.get(arr.id, []) if x["category"] == "member"]
+        formats.append({
+            "id": arr.id, "name": arr.name, "relation": arr.relation, "kind": arr.kind, "founded": str(arr.founded),
+            "members": sorted({x["actor_id"] for x in rows}), "n_members": len({x["actor_id"] for x in rows}),
+            "pledges": sorted({o.type for o in arr.obligations if o.type != "cooperation"}) or ["none"],
+        })
+    return {"at": w.label, "members": members, "partners": partners, "formats": formats,
+            "counts": {"members": len(members), "partner_actors": len({p["actor_id"] for p in partners}),
+                       "partner_states": len({p["actor_id"] for p in partners if p["kind"] == "state"}),
+                       "formats": len(formats)}}
+
+
+def sections(data: dict) -> list[dict]:
+    """The overview as titled tables, for terminal output."""
+    c = data["counts"]
+    return [
+        {"title": f"NATO members at {data['at']}: {c['members']}", "rows": data["members"],
+         "columns": ["actor_id", "name", "member_since"]},
+        {"title": f"NATO partners by framework at {data['at']}: {c['partner_actors']} actors ({c['partner_states']} states)",
+         "rows": data["partners"], "columns": ["framework", "actor_id", "name", "role", "since"]},
+        {"title": f"Flexible and minilateral formats at {data['at']}: {c['formats']}", "rows": data["formats"],
+         "columns": ["id", "name", "relation", "founded", "n_members", "members", "pledges"]},
+    ]

@@ -1,0 +1,179 @@
+"""The only place that speaks SQL: connecting, migrating, writing and reading a dataset.
+
+``connect(url)`` accepts a SQLAlchemy URL (``sqlite:///file.db``,
+``postgresql://user@host:port/db``), a plain file path (SQLite), or nothing: then
+``$SECNET_DATABASE_URL``, else a SQLite file in the user data directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from platformdirs import user_data_dir
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from ..errors import StoreUnavailable
+from ..model.dates import bounds
+from ..model.entities import Actor, Arrangement, Dataset, Source
+from . import schema
+from .migrations import current_version, migrate
+
+__all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty"]
+
+
+def default_url() -> str:
+    """``$SECNET_DATABASE_URL`` or the SQLite file in the user data directory."""
+    env = os.environ.get("SECNET_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{Path(user_data_dir('secnet')) / 'secnet.sqlite'}"
+
+
+def _normalise(url: str | None) -> tuple[str, bool]:
+    """A full SQLAlchemy URL and whether it is the default one."""
+    if not url:
+        return default_url(), not os.environ.get("SECNET_DATABASE_URL")
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}", False
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url, False
+
+
+def _safe(url: sa.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def connect(url: str | None = None) -> Engine:
+    """Open (and migrate) the database; one clear :class:`StoreUnavailable` if that fails."""
+    full, is_default = _normalise(url)
+    try:
+        parsed = make_url(full)
+    except ArgumentError:
+        raise StoreUnavailable(f"not a database URL: '{url}'") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if is_default:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise StoreUnavailable(f"cannot open database {_safe(parsed)}: directory {path.parent} does not exist")
+    try:
+        engine = sa.create_engine(parsed, future=True, pool_pre_ping=True)
+    except (ArgumentError, ImportError, SQLAlchemyError) as e:
+        raise StoreUnavailable(f"cannot open database {_safe(parsed)}: {e}") from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        migrate(engine)
+    except DBAPIError as e:
+        detail = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+        raise StoreUnavailable(f"cannot open database {_safe(parsed)}: {detail}") from None
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def get_meta(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return {r.key: r.value for r in conn.execute(sa.select(schema.meta))}
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.arrangements)).scalar_one() == 0
+
+
+def _set_meta(conn, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        conn.execute(sa.delete(schema.meta).where(schema.meta.c.key == key))
+        conn.execute(sa.insert(schema.meta).values(key=key, value=value))
+
+
+def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "") -> None:
+    """Replace the database's content with ``ds`` in one transaction.
+
+    A failure (or a killed process) part-way leaves the previous content intact.
+    """
+    src_rows = [
+        {**s.model_dump(mode="json", exclude={"date"}), "date": None if s.date is None else str(s.date), "version": 1}
+        for s in ds.sources.values()
+    ]
+    actor_rows = [{**a.model_dump(mode="json"), "version": 1} for a in ds.actors.values()]
+    arr_rows, ob_rows, part_rows = [], [], []
+    for arr in ds.arrangements.values():
+        d = arr.model_dump(mode="json", exclude={"obligations", "participations"})
+        arr_rows.append({**d, "version": 1})
+        for i, ob in enumerate(arr.obligations):
+            ob_rows.append({**ob.model_dump(mode="json"), "arrangement_id": arr.id, "position": i})
+        for i, p in enumerate(arr.participations):
+            s0, s1, e0, e1 = bounds(p.start, p.end)
+            part_rows.append(
+                {
+                    "arrangement_id": arr.id,
+                    "position": i,
+                    "actor_id": p.actor,
+                    "role": p.role,
+                    "start": str(p.start),
+                    "end": None if p.end is None else str(p.end),
+                    "start_first": dt.date.fromordinal(s0),
+                    "start_last": dt.date.fromordinal(s1),
+                    "end_first": None if p.end is None else dt.date.fromordinal(e0),
+                    "end_last": None if p.end is None else dt.date.fromordinal(e1),
+                    "sources": list(p.sources),
+                    "note": p.note,
+                    "version": 1,
+                }
+            )
+    with engine.begin() as conn:
+        for table in (schema.participations, schema.obligations, schema.arrangements, schema.actors, schema.sources):
+            conn.execute(sa.delete(table))
+        for table, rows in (
+            (schema.sources, src_rows),
+            (schema.actors, actor_rows),
+            (schema.arrangements, arr_rows),
+            (schema.obligations, ob_rows),
+            (schema.participations, part_rows),
+        ):
+            if rows:
+                conn.execute(sa.insert(table), rows)
+        _set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+
+
+def read_dataset(engine: Engine) -> Dataset:
+    """The database's content as a :class:`Dataset`."""
+    with engine.connect() as conn:
+        srcs = [dict(r._mapping) for r in conn.execute(sa.select(schema.sources))]
+        acts = [dict(r._mapping) for r in conn.execute(sa.select(schema.actors))]
+        arrs = [dict(r._mapping) for r in conn.execute(sa.select(schema.arrangements))]
+        obs = [dict(r._mapping) for r in conn.execute(sa.select(schema.obligations).order_by(schema.obligations.c.arrangement_id, schema.obligations.c.position))]
+        parts = [
+            dict(r._mapping)
+            for r in conn.execute(sa.select(schema.participations).order_by(schema.participations.c.arrangement_id, schema.participations.c.position))
+        ]
+    by_arr_obs: dict[str, list] = {}
+    for o in obs:
+        by_arr_obs.setdefault(o.pop("arrangement_id"), []).append({k: v for k, v in o.items() if k not in ("id", "position")})
+    by_arr_parts: dict[str, list] = {}
+    for p in parts:
+        aid = p["arrangement_id"]
+        by_arr_parts.setdefault(aid, []).append(
+            {"actor": p["actor_id"], "arrangement": aid, "role": p["role"], "start": p["start"], "end": p["end"], "sources": p["sources"], "note": p["note"]}
+        )
+    sources = {s["id"]: Source.model_validate({k: v for k, v in s.items() if k != "version"}) for s in srcs}
+    actors = {a["id"]: Actor.model_validate({k: v for k, v in a.items() if k != "version"}) for a in acts}
+    arrangements = {}
+    for a in arrs:
+        d = {k: v for k, v in a.items() if k != "version"}
+        d["obligations"] = by_arr_obs.get(a["id"], [])
+        d["participations"] = by_arr_parts.get(a["id"], [])
+        arrangements[a["id"]] = Arrangement.model_validate(d)
+    return Dataset.model_construct(sources=sources, actors=actors, arrangements=arrangements)

@@ -1,0 +1,49 @@
+"""A small, explicit migration scheme.
+
+``secnet_meta.schema_version`` records the version a database is at. Each entry
+of :data:`MIGRATIONS` takes it one step further inside its own transaction, so a
+database is never left between versions. Add a step; never edit an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from . import schema
+
+
+def _v1(conn: Connection) -> None:
+    """Sources, actors, arrangements, obligations, participations."""
+    schema.metadata.create_all(conn, tables=schema.V1_TABLES)
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table(schema.meta.name):
+        return 0
+    row = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the schema to the latest version; returns it."""
+    with engine.connect() as conn:
+        version = current_version(conn)
+    for target, step in MIGRATIONS:
+        if target <= version:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(sa.delete(schema.meta).where(schema.meta.c.key == "schema_version"))
+            conn.execute(sa.insert(schema.meta).values(key="schema_version", value=str(target)))
+        version = target
+    return version

@@ -1,0 +1,108 @@
+"""The database schema (SQLAlchemy Core), one for SQLite and PostgreSQL.
+
+Participations keep their dates as written (``start``/``end``, with their
+precision) and as day bounds (``start_first`` ... ``end_last``) so that SQL users
+can query intervals directly. Lists (aliases, source ids, ...) are JSON.
+``version`` columns support optimistic locking for edits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+meta = Table(
+    "secnet_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("publisher", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("url", Text),
+    Column("date", String(10)),
+    Column("supports", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("cow", JSON, nullable=False),
+    Column("regions", JSON, nullable=False),
+    Column("capabilities", JSON, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+arrangements = Table(
+    "arrangements",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("relation", String(32), nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("parent", String(100)),
+    Column("founded", String(10), nullable=False),
+    Column("ended", String(10)),
+    Column("founded_sources", JSON, nullable=False),
+    Column("issue_areas", JSON, nullable=False),
+    Column("regions", JSON, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("url", Text),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+obligations = Table(
+    "obligations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("arrangement_id", String(100), ForeignKey("arrangements.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("binding", Boolean, nullable=False),
+    Column("from_role", String(32), nullable=False),
+    Column("to_role", String(32), nullable=False),
+    Column("article", Text, nullable=False, default=""),
+    Column("start", String(10)),
+    Column("end", String(10)),
+    Column("sources", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+participations = Table(
+    "participations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("arrangement_id", String(100), ForeignKey("arrangements.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("actor_id", String(100), ForeignKey("actors.id"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("start", String(10), nullable=False),
+    Column("end", String(10)),
+    Column("start_first", Date, nullable=False),
+    Column("start_last", Date, nullable=False),
+    Column("end_first", Date),
+    Column("end_last", Date),
+    Column("sources", JSON, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+#: Tables created by schema version 1, in dependency order.
+V1_TABLES = [meta, sources, actors, arrangements, obligations, participations]
