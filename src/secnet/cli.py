@@ -210,14 +210,16 @@ def main(argv: list[str] | None = None) -> int:
     except SecnetError as e:
         print(f"secnet: error: {e}", file=sys.stderr)
         return 2
-    except click.exceptions.Exit as e:
+    except (typer.Exit, click.exceptions.Exit) as e:
         return e.exit_code
-    except click.ClickException as e:
-        print(f"secnet: error: {e.format_message()}", file=sys.stderr)
-        return 2
-    except click.Abort:
+    except (typer.Abort, click.Abort):
         print("secnet: aborted", file=sys.stderr)
         return 130
+    except (typer.TyperException, click.ClickException) as e:
+        # Usage errors: unknown option, bad choice, missing argument. (Typer >= 0.2x vendors click.)
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        print(f"secnet: error: {message.removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     return rv if isinstance(rv, int) else 0
 
 

@@ -187,7 +187,7 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
 
     source_files = ([root / "sources.yaml"] if (root / "sources.yaml").is_file() else []) + _yaml_files(root / "sources")
     if not source_files:
-        r.problem(r.label(root / "sources.yaml"), 0, "sources", "missing: every dataset needs sources.yaml")
+        r.problem(r.label(root / "sources.yaml"), 0, "sources", "missing: a dataset needs sources.yaml or sources/*.yaml")
     sources: dict[str, Source] = {}
     for f in source_files:
         for raw in r.list_file(f):
@@ -240,7 +240,8 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
 
     ds = Dataset.model_construct(sources=sources, actors=actors, arrangements=arrangements)
     for p in rules.check(ds):
-        file, node = r.where.get(p.where[:2], ("?", None))
+        owner = ("arrangement", p.where[1]) if p.where[0] in ("participation", "obligation") else p.where[:2]
+        file, node = r.where.get(owner, ("?", None))
         if p.where[0] in ("participation", "obligation") and isinstance(node, dict):
             loc = ("participations" if p.where[0] == "participation" else "obligations", p.where[2])
             loc = loc + ((p.field,) if p.field else ())
@@ -255,8 +256,12 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
 
 def _resolve(arr: Arrangement) -> Arrangement:
     """Give each participation its arrangement id; an open end in an ended arrangement ends with it."""
+
+    def inherits_end(p) -> bool:
+        return p.end is None and arr.ended is not None and arr.ended.last > p.start.first
+
     parts = [
-        p.model_copy(update={"arrangement": arr.id, **({"end": arr.ended} if p.end is None and arr.ended else {})})
+        p.model_copy(update={"arrangement": arr.id, **({"end": arr.ended} if inherits_end(p) else {})})
         for p in arr.participations
     ]
     return arr.model_copy(update={"participations": parts})

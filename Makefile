@@ -1,0 +1,34 @@
+# The two commands: `make run` and `make test`. Everything else is a step they take.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up from nothing, load the shipped dataset into SQLite and run the main job.
+run: $(STAMP)
+	$(BIN)/secnet load
+	$(BIN)/secnet overview
+
+## make test: install what the tests need (Debian packages too) and run the whole suite.
+test: system-deps $(STAMP)
+	$(BIN)/python -m pytest
+
+system-deps:
+	bash scripts/system-deps.sh
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -1,0 +1,106 @@
+"""Shared fixtures: an isolated database per test, the CLI in-process, PostgreSQL on demand."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from secnet import cli
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+PG_PORT = int(os.environ.get("SECNET_TEST_PG_PORT", "54329"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_db(tmp_path, monkeypatch):
+    """Every test gets its own default SQLite file; the user's database is never touched."""
+    url = f"sqlite:///{tmp_path / 'secnet.sqlite'}"
+    monkeypatch.setenv("SECNET_DATABASE_URL", url)
+    return url
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process: ``run("members", "nato", "--format", "json")``."""
+
+    def _run(*args: str) -> Result:
+        capsys.readouterr()
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of the small hand-built dataset in tests/fixtures/mini."""
+    dest = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", dest)
+    return dest
+
+
+# --- PostgreSQL: a throw-away cluster started from Debian's package -------------------------
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Start PostgreSQL on 127.0.0.1:54329 in a temp dir; yield a URL factory; stop it afterwards."""
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")
+    base = Path(tempfile.mkdtemp(prefix="secnet-pg-"))
+    data = base / "data"
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"]),
+                   check=True, capture_output=True)
+    opts = f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"]),
+                   check=True, capture_output=True)
+    counter = iter(range(10**6))
+
+    def new_database() -> str:
+        name = f"secnet_test_{next(counter)}_{int(time.time() * 1000) % 10**6}"
+        subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
+                       check=True, capture_output=True)
+        return f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A fresh, empty database on each engine."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite'}"
+    return request.getfixturevalue("pg_server")()
