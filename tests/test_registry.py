@@ -1,5 +1,6 @@
 """The registry answers what a user would check, on a small hand-built dataset."""
 
+import pandas as pd
 import pytest
 
 from secnet.errors import InvalidInput, UnknownActor, UnknownArrangement
@@ -112,3 +113,15 @@ def test_as_of_table(r):
     assert set(t[t.arrangement_id == "nato"].actor_id) == {"USA", "GBR", "DEU", "FIN", "SWE"}
     assert sorted(a.id for a in snap.arrangements) == ["jef", "nato", "pfp"]
     assert [a.id for a in r.as_of("1950").arrangements] == ["nato"]
+
+
+def test_table_and_rows_agree(r):
+    for at in ("1996", "2008-04-03", "2023-04-04", "2024"):
+        snap = r.as_of(at)
+        t = snap.table()
+        assert sorted(t["key"]) == sorted(x["key"] for x in snap.rows)
+        certain = dict(zip(t["key"], t["certain"]))
+        cow = dict(zip(t["key"], t["cow_code"]))
+        for x in snap.rows:
+            assert certain[x["key"]] == x["certain"]
+            assert (None if x["cow_code"] is None else x["cow_code"]) == (None if cow[x["key"]] is pd.NA else cow[x["key"]])

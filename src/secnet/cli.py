@@ -194,6 +194,98 @@ def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> 
         emit(section["rows"], fmt, section["columns"], title=None if fmt is Fmt.csv else section["title"])
 
 
+@app.command()
+def audit(at: AtOpt = None,
+          from_: Annotated[int | None, typer.Option("--from", help="First year of a year-by-year audit.")] = None,
+          to: Annotated[int | None, typer.Option("--to", help="Last year of a year-by-year audit.")] = None,
+          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """The back-door audit: non-members holding a defence pledge from an ally through another arrangement."""
+    from .analytics.coverage import audit_by_year, backdoor_audit
+
+    r = _open(db)
+    if from_ is not None or to is not None:
+        rows = audit_by_year(r, from_ or 1949, to or reg.window(None).first.year)
+        emit(rows, fmt, ["year", "n_covered", "added", "removed", "covered"])
+        return
+    rows = backdoor_audit(r, at)
+    emit(rows, fmt, ["actor_id", "name", "arrangement_id", "type", "binding", "n_allies", "since", "allies"],
+         title=f"back-door audit at {reg.window(at).label}: {len({x['actor_id'] for x in rows})} non-members covered")
+
+
+@app.command()
+def coverage(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt = None,
+             db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Every pledge an actor receives at a date: type, binding or political, from whom, through what."""
+    from .analytics.coverage import guarantee_coverage
+
+    r = _open(db)
+    emit(guarantee_coverage(r, actor, at=at), fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
+         title=f"pledges received by {r.actor_id(actor)} at {reg.window(at).label}")
+
+
+@app.command()
+def impact(fmt_id: Annotated[str | None, typer.Argument(metavar="FORMAT", help="A format id (omit with --all).")] = None,
+           at: AtOpt = None, all_: Annotated[bool, typer.Option("--all", help="Rank every format.")] = False,
+           db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """What a format does to the alliance: who is left out, cross-line ties, overlaps, cohesion change."""
+    from .analytics.formats import format_impact, impact_all
+
+    r = _open(db)
+    if all_ or fmt_id is None:
+        emit(impact_all(r, at), fmt, ["rank", "format", "relation", "n_members", "n_outside_nato", "n_allies_left_out",
+                                      "n_new_cross_line_ties", "ei_change", "density_change"])
+        return
+    x = format_impact(r, fmt_id, at)
+    if fmt is not Fmt.table:
+        emit(x if fmt is Fmt.json else x["cross_line_ties"], fmt)
+        return
+    emit({k: x[k] for k in ("format", "at", "members_in_nato", "members_outside_nato", "n_allies_left_out", "allies_left_out",
+                            "cohesion_change")}, fmt, title=f"impact of {x['name']}")
+    emit(x["cross_line_ties"], fmt, ["ally", "non_member", "only_via_format", "also_via"], title="cross-line ties")
+    emit(x["overlaps"][:15], fmt, ["arrangement_id", "name", "jaccard"], title="overlap (Jaccard)")
+
+
+@app.command()
+def timeline(arrangement: Annotated[str, typer.Argument(metavar="ARR")], db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Members and partners per year, and the events behind them."""
+    from .analytics.timeline import timeline as build
+
+    t = build(_open(db), arrangement)
+    if fmt is Fmt.json:
+        emit(t, fmt)
+        return
+    emit(t["counts"], fmt, ["year", "members", "partners"], title=None if fmt is Fmt.csv else f"{t['arrangement_id']} per year")
+
+
+@app.command()
+def network(at: AtOpt = None, seed: Annotated[int, typer.Option("--seed", help="Seed for community detection.")] = 0,
+            actor_kind: Annotated[list[str] | None, typer.Option("--actor-kind", help="Keep only these actor kinds.")] = None,
+            arrangement_kind: Annotated[list[str] | None, typer.Option("--arrangement-kind", help="Use only these arrangement kinds.")] = None,
+            db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Centrality of every actor in the partnership network at a date, and its communities."""
+    from .analytics import graph
+
+    g = graph.actor_graph(_open(db), at, actor_kinds=actor_kind, arrangement_kinds=arrangement_kind)
+    rows = graph.metrics(g)
+    groups = graph.communities(g, seed=seed)
+    community = {a: i for i, c in enumerate(groups, 1) for a in c}
+    for x in rows:
+        x["community"] = community.get(x["actor_id"])
+    emit(rows, fmt, ["actor_id", "name", "degree", "weighted_degree", "betweenness", "eigenvector", "community"],
+         title=f"network at {reg.window(at).label}: {g.number_of_nodes()} actors, {g.number_of_edges()} ties, {len(groups)} communities")
+
+
+@app.command()
+def export(to: Annotated[str, typer.Option("--to", help="Output file: .csv, .parquet, .json, .graphml or .gexf.")],
+           at: AtOpt = None, graph: Annotated[str, typer.Option("--graph", help="actors or bipartite.")] = "actors",
+           db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Export actors, arrangements, participations and the graph at a date."""
+    from .analytics.export import export as run_export
+
+    files = run_export(_open(db), at, to, graph=graph)
+    emit([{"file": str(f)} for f in files], fmt)
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 

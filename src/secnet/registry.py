@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,10 @@ ROW_COLUMNS = [
 ]
 
 
+#: Arrangement kinds whose parent's members take part in them too (see ``Registry.participants``).
+INHERITING_KINDS = frozenset({"partnership_framework", "consultative_body"})
+
+
 def window(at: object = None) -> Window:
     """The query window for ``at`` (a date, ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; default today)."""
     try:
@@ -52,10 +57,16 @@ class Snapshot:
 
     at: Window
     arrangements: list[Arrangement]
-    rows: list[dict] = field(default_factory=list)
+    registry: Registry = field(repr=False)
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Every participation in effect, as dicts (see :data:`ROW_COLUMNS`)."""
+        return self.registry._rows(np.arange(len(self.registry._parts), dtype=np.int64), self.at)
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=ROW_COLUMNS)
+        """The same as a DataFrame, built without a Python loop over rows."""
+        return self.registry._table(self.at)
 
 
 class Registry:
@@ -84,6 +95,7 @@ class Registry:
             if a.parent:
                 self._children[a.parent].append(a.id)
         self._static = [self._static_row(p) for p in self._parts]
+        self._frame = pd.DataFrame(self._static, columns=[c for c in ROW_COLUMNS if c not in ("cow_code", "cow_abb", "certain")])
 
     # --- construction ---------------------------------------------------------------
 
@@ -163,27 +175,44 @@ class Registry:
             "key": p.key,
         }
 
-    def _rows(self, idx: np.ndarray, w: Window) -> list[dict]:
-        if idx.size == 0:
-            return []
+    def _select(self, idx: np.ndarray, w: Window) -> tuple[np.ndarray, np.ndarray]:
+        """Of the participations ``idx``, those possibly in effect in ``w``, and which of them certainly."""
         lo, hi = w.lo, w.hi
         s0, s1, e0, e1 = self._s0[idx], self._s1[idx], self._e0[idx], self._e1[idx]
         possible = (s0 < hi) & (e1 > lo)
         certain = (s1 < hi) & (e0 > lo) & (s1 < e0)
+        return idx[possible], certain[possible]
+
+    def _cow(self, actor_ids, w: Window) -> dict[str, tuple]:
+        out = {}
+        for aid in actor_ids:
+            a = self.actors.get(aid)
+            spell = a.cow_at(w.lo) if a else None
+            out[aid] = (spell.code, spell.abb) if spell else (None, None)
+        return out
+
+    def _rows(self, idx: np.ndarray, w: Window) -> list[dict]:
+        if idx.size == 0:
+            return []
+        sel, certain = self._select(idx, w)
         out = []
-        cow_cache: dict[str, tuple] = {}
-        for i, c in zip(idx[possible].tolist(), certain[possible].tolist()):
+        cow = self._cow({self._parts[i].actor for i in sel.tolist()}, w)
+        for i, c in zip(sel.tolist(), certain.tolist()):
             row = dict(self._static[i])
-            aid = row["actor_id"]
-            if aid not in cow_cache:
-                a = self.actors.get(aid)
-                spell = a.cow_at(lo) if a else None
-                cow_cache[aid] = (spell.code, spell.abb) if spell else (None, None)
-            row["cow_code"], row["cow_abb"] = cow_cache[aid]
+            row["cow_code"], row["cow_abb"] = cow[row["actor_id"]]
             row["certain"] = bool(c)
             out.append(row)
         out.sort(key=lambda r: (r["arrangement_id"], r["name"], r["start"]))
         return out
+
+    def _table(self, w: Window) -> pd.DataFrame:
+        sel, certain = self._select(np.arange(len(self._parts), dtype=np.int64), w)
+        t = self._frame.iloc[sel].reset_index(drop=True)
+        cow = self._cow(t["actor_id"].unique().tolist(), w)
+        t["cow_code"] = t["actor_id"].map({a: c[0] for a, c in cow.items()}).astype("Int64")
+        t["cow_abb"] = t["actor_id"].map({a: c[1] for a, c in cow.items()})
+        t["certain"] = certain
+        return t[ROW_COLUMNS]
 
     # --- queries ------------------------------------------------------------------------
 
@@ -194,8 +223,7 @@ class Registry:
             a for a in self.arrangements.values()
             if a.founded.first < w.stop and (a.ended is None or a.ended.last > w.first)
         ]
-        idx = np.arange(len(self._parts), dtype=np.int64)
-        return Snapshot(at=w, arrangements=alive, rows=self._rows(idx, w))
+        return Snapshot(at=w, arrangements=alive, registry=self)
 
     def participation_table(self, at: object = None) -> pd.DataFrame:
         """Every participation in effect at ``at``, one row each (columns :data:`ROW_COLUMNS`)."""
@@ -228,6 +256,26 @@ class Registry:
                 if vocab.ROLES[r["role"]] in vocab.PARTNER_CATEGORIES and r["actor_id"] not in member_ids
             )
         return out
+
+    def participants(self, arrangement: str, at: object = None) -> list[dict]:
+        """Everyone taking part in ``arrangement`` at ``at``, in any role.
+
+        A partnership framework or consultative body also includes the members of
+        its parent (``inherited_from`` names it): the Partnership for Peace is the
+        allies *and* the partners, though the dataset lists only the partners.
+        """
+        aid = self.arrangement_id(arrangement)
+        w = window(at)
+        rows = self._rows(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
+        for r in rows:
+            r["inherited_from"] = None
+        arr = self.arrangements[aid]
+        if arr.parent and arr.kind in INHERITING_KINDS:
+            own = {r["actor_id"] for r in rows}
+            for m in self.members(arr.parent, at=w):
+                if m["actor_id"] not in own:
+                    rows.append({**m, "arrangement_id": aid, "inherited_from": arr.parent})
+        return rows
 
     def arrangements_of(self, actor: str, at: object = None) -> list[dict]:
         """Every participation of ``actor`` in effect at ``at``, with the arrangement's name and kind."""

@@ -1,0 +1,142 @@
+"""Guarantee coverage: who holds which pledge from whom, and the "back door" audit.
+
+A **pledge** is a directed tie ``giver -> receiver`` created by an obligation of
+an arrangement in force at a date: every participant in the obligation's
+``from_role`` pledges to every *other* participant in its ``to_role``
+(a role matches its own name or its category, so ``member`` covers lead
+nations and founding members). Participants include a framework's inherited
+parent members (see :meth:`secnet.registry.Registry.participants`).
+
+A pledge is in force at a date when both participations and the obligation are:
+its ``since`` is the latest of the three starts.
+
+The **back-door audit** lists every actor that is *not* a NATO member at a
+date but holds a defence pledge (collective defence or mutual assistance,
+binding or political) from at least one NATO member through an arrangement
+other than NATO itself: the places where Article 5-like protection reaches
+past the member/partner line (cf. the Clingendael Spectator 2022 experts'
+warning against a "back door" to NATO guarantees).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..errors import InvalidInput
+from ..model import vocab
+from ..model.dates import FuzzyDate
+from ..registry import Registry, window
+
+NATO = "nato"
+PLEDGE_COLUMNS = ["giver", "receiver", "arrangement_id", "type", "binding", "article", "since", "sources"]
+
+
+def _matches(role: str, wanted: str) -> bool:
+    return role == wanted or vocab.ROLES.get(role) == wanted
+
+
+def _later(a: str, b: str | None) -> str:
+    if b is None:
+        return a
+    return a if FuzzyDate.parse(a).first >= FuzzyDate.parse(b).first else b
+
+
+def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd.DataFrame:
+    """Every pledge in force at ``at``: one row per giver, receiver, arrangement and obligation type."""
+    w = window(at)
+    rows = []
+    for arr in r.arrangements.values():
+        obs = [
+            o for o in arr.obligations
+            if (types is None or o.type in types) and o.type != "cooperation"
+            and (o.start is None or o.start.first < w.stop) and (o.end is None or o.end.last > w.first)
+        ]
+        if not obs or not (arr.founded.first < w.stop and (arr.ended is None or arr.ended.last > w.first)):
+            continue
+        people = r.participants(arr.id, at=w)
+        for o in obs:
+            givers = [p for p in people if _matches(p["role"], o.from_role)]
+            receivers = [p for p in people if _matches(p["role"], o.to_role)]
+            for g in givers:
+                for q in receivers:
+                    if g["actor_id"] == q["actor_id"]:
+                        continue
+                    since = _later(_later(g["start"], q["start"]), None if o.start is None else str(o.start))
+                    rows.append((g["actor_id"], q["actor_id"], arr.id, o.type, o.binding, o.article, since,
+                                 sorted(set(o.sources) | set(g["sources"]) | set(q["sources"]))))
+    df = pd.DataFrame(rows, columns=PLEDGE_COLUMNS)
+    return df.drop_duplicates(subset=["giver", "receiver", "arrangement_id", "type", "binding"]).reset_index(drop=True)
+
+
+def guarantee_coverage(r: Registry, actor: str, at: object = None) -> list[dict]:
+    """Every pledge ``actor`` receives at ``at``: type, binding or political, from whom, through what, since when."""
+    aid = r.actor_id(actor)
+    df = pledges(r, at)
+    df = df[df.receiver == aid]
+    out = []
+    for (arr, typ, binding), g in df.groupby(["arrangement_id", "type", "binding"], sort=True):
+        out.append({"receiver": aid, "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
+                    "binding": bool(binding), "givers": sorted(g.giver), "n_givers": int(g.giver.nunique()),
+                    "since": min(g.since, key=lambda s: FuzzyDate.parse(s).first),
+                    "article": g.article.iloc[0], "sources": sorted({s for x in g.sources for s in x})})
+    return out
+
+
+def require_nato(r: Registry, at: object = None):
+    """The query window, refusing dates before NATO existed (the audit has nothing to say then)."""
+    w = window(at)
+    if NATO not in r.arrangements:
+        raise InvalidInput("the registry has no 'nato' arrangement")
+    founded = r.arrangements[NATO].founded
+    if w.stop <= founded.first:
+        raise InvalidInput(f"{w.label} is before NATO existed (the North Atlantic Treaty entered into force {founded})")
+    return w
+
+
+def backdoor_audit(r: Registry, at: object = None) -> list[dict]:
+    """Non-members of NATO holding a defence pledge from an ally through another arrangement, at ``at``.
+
+    One row per receiver and arrangement: the allies that pledge, the pledge
+    type, whether it is binding, and since when.
+    """
+    w = require_nato(r, at)
+    allies = {m["actor_id"] for m in r.members(NATO, at=w)}
+    df = pledges(r, w, types=set(vocab.DEFENCE_OBLIGATIONS))
+    df = df[df.giver.isin(allies) & ~df.receiver.isin(allies) & (df.arrangement_id != NATO)]
+    out = []
+    for (receiver, arr, typ, binding), g in df.groupby(["receiver", "arrangement_id", "type", "binding"], sort=True):
+        actor = r.actors.get(receiver)
+        out.append({"actor_id": receiver, "name": actor.name if actor else receiver, "kind": actor.kind if actor else None,
+                    "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
+                    "binding": bool(binding), "allies": sorted(g.giver.unique()), "n_allies": int(g.giver.nunique()),
+                    "since": min(g.since, key=lambda s: FuzzyDate.parse(s).first),
+                    "sources": sorted({s for x in g.sources for s in x})})
+    return out
+
+
+def year_dates(from_year: int, to_year: int) -> list[tuple[int, dt.date]]:
+    """The reference day of each year: 31 December, or today for the current year."""
+    today = dt.date.today()
+    return [(y, min(dt.date(y, 12, 31), today)) for y in range(from_year, to_year + 1) if dt.date(y, 1, 1) <= today]
+
+
+def audit_by_year(r: Registry, from_year: int, to_year: int) -> list[dict]:
+    """The audit per year (state on 31 December): who is covered, through what, and what changed."""
+    if from_year > to_year:
+        raise InvalidInput(f"--from {from_year} is after --to {to_year}")
+    require_nato(r, f"{to_year}")
+    first = max(from_year, r.arrangements[NATO].founded.year)
+    out, previous = [], set()
+    for year, day in year_dates(first, to_year):
+        rows = backdoor_audit(r, day)
+        covered = {x["actor_id"] for x in rows}
+        via = {}
+        for x in rows:
+            via.setdefault(x["actor_id"], []).append(x["arrangement_id"])
+        out.append({"year": year, "date": day.isoformat(), "n_covered": len(covered), "covered": sorted(covered),
+                    "added": sorted(covered - previous), "removed": sorted(previous - covered),
+                    "via": {k: sorted(set(v)) for k, v in sorted(via.items())}})
+        previous = covered
+    return out

@@ -1,0 +1,98 @@
+"""Format impact: what a flexible or minilateral format does to the alliance.
+
+For a format F at a date (Clingendael Spectator 2022: does AUKUS divide NATO?):
+
+- its members inside and outside NATO, and the allies it leaves out;
+- its **cross-line ties**: pairs of an ally and a non-member that F links, and
+  whether F is the *only* arrangement that links them (a tie F creates);
+- its **overlap** with every other format and NATO framework: the Jaccard index
+  ``|A ∩ B| / |A ∪ B|`` of the two participant sets (own participants only);
+- the **change in cohesion** of the set "NATO members ∪ F's members" on the
+  actor graph with and without F (density, average clustering, and the E-I
+  index across the member/partner line; see :mod:`secnet.analytics.graph`).
+"""
+
+from __future__ import annotations
+
+from ..errors import InvalidInput
+from ..registry import Registry
+from . import graph
+from .coverage import require_nato
+
+NATO = "nato"
+FORMAT_RELATIONS = ("flexible", "minilateral")
+
+
+def jaccard(a: set, b: set) -> float:
+    """``|a ∩ b| / |a ∪ b|``; 0 for two empty sets."""
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
+def _own(r: Registry, arr: str, w) -> set[str]:
+    return {p["actor_id"] for p in r.participants(arr, at=w) if p["inherited_from"] is None and p["category"] != "suspended"}
+
+
+def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | None = None, g_with=None) -> dict:
+    """The impact of one format at ``at`` (see the module docstring)."""
+    w = require_nato(r, at)
+    fid = r.arrangement_id(fmt)
+    arr = r.arrangements[fid]
+    if not (arr.founded.first < w.stop and (arr.ended is None or arr.ended.last > w.first)):
+        raise InvalidInput(f"{fid} does not exist at {w.label} (founded {arr.founded}"
+                           + (f", ended {arr.ended})" if arr.ended else ")"))
+    allies = {m["actor_id"] for m in r.members(NATO, at=w)}
+    members = _own(r, fid, w)
+    g_with = g_with if g_with is not None else graph.actor_graph(r, w, weights=weights)
+    g_without = graph.actor_graph(r, w, weights=weights, exclude={fid})
+
+    cross = []
+    for a in sorted(members & allies):
+        for b in sorted(members - allies):
+            via = sorted(set(g_with.edges[a, b]["arrangements"]) - {fid}) if g_with.has_edge(a, b) else []
+            cross.append({"ally": a, "non_member": b, "only_via_format": not via, "also_via": via})
+
+    overlaps = []
+    for other in r.as_of(w).arrangements:
+        if other.id == fid or not (other.relation in FORMAT_RELATIONS or other.kind == "partnership_framework"):
+            continue
+        j = jaccard(members, _own(r, other.id, w))
+        if j > 0:
+            overlaps.append({"arrangement_id": other.id, "name": other.name, "jaccard": round(j, 4)})
+    overlaps.sort(key=lambda x: (-x["jaccard"], x["arrangement_id"]))
+
+    scope = sorted(allies | members)
+    group = {a: ("member" if a in allies else "non_member") for a in scope}
+    with_ = graph.cohesion(g_with, scope, group)
+    without = graph.cohesion(g_without, scope, group)
+    delta = {k: (None if with_[k] is None or without[k] is None else round(with_[k] - without[k], 6))
+             for k in ("density", "avg_clustering", "ei_index")}
+    return {
+        "format": fid, "name": arr.name, "relation": arr.relation, "at": w.label,
+        "members": sorted(members), "members_in_nato": sorted(members & allies), "members_outside_nato": sorted(members - allies),
+        "allies_left_out": sorted(allies - members), "n_allies_left_out": len(allies - members),
+        "cross_line_ties": cross, "n_new_cross_line_ties": sum(1 for c in cross if c["only_via_format"]),
+        "overlaps": overlaps, "cohesion_with": with_, "cohesion_without": without, "cohesion_change": delta,
+    }
+
+
+def impact_all(r: Registry, at: object = None, *, weights: dict | None = None) -> list[dict]:
+    """Every flexible or minilateral format alive at ``at``, ranked by cross-line reach.
+
+    Rank: new cross-line ties, then non-members included, then the E-I change.
+    """
+    w = require_nato(r, at)
+    g_with = graph.actor_graph(r, w, weights=weights)
+    out = []
+    for arr in r.as_of(w).arrangements:
+        if arr.relation not in FORMAT_RELATIONS:
+            continue
+        x = format_impact(r, arr.id, w, weights=weights, g_with=g_with)
+        out.append({"format": x["format"], "name": x["name"], "relation": x["relation"], "n_members": len(x["members"]),
+                    "n_outside_nato": len(x["members_outside_nato"]), "n_allies_left_out": x["n_allies_left_out"],
+                    "n_cross_line_ties": len(x["cross_line_ties"]), "n_new_cross_line_ties": x["n_new_cross_line_ties"],
+                    "ei_change": x["cohesion_change"]["ei_index"], "density_change": x["cohesion_change"]["density"]})
+    out.sort(key=lambda x: (-x["n_new_cross_line_ties"], -x["n_outside_nato"], -(x["ei_change"] or 0), x["format"]))
+    for i, x in enumerate(out, 1):
+        x["rank"] = i
+    return out

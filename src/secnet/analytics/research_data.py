@@ -1,0 +1,140 @@
+"""Locate and read the peacesciencer data files that the research panels use.
+
+The files are the data frames of the R package peacesciencer (Miller 2022,
+*Conflict Management and Peace Science* 39(6): 755-779), converted to gzip CSV,
+one file per data frame, file name = R object name (``cow_states.csv.gz``...).
+They are not shipped with secnet: the directory that holds them is
+
+1. the ``data_dir`` argument, when given;
+2. else the environment variable ``SECNET_PEACESCIENCER_DIR``;
+3. else ``../shared/data/peacesciencer`` next to the repository root, or next
+   to the current working directory.
+
+Tables are parsed once per process (pyarrow's CSV reader) and cached; every
+call returns a shallow copy, so a caller that changes its copy (pandas
+copy-on-write) cannot change what the next caller sees.
+
+Missing values are empty CSV fields. A column whose values are all whole
+numbers comes back as ``int64`` when it has no missing value and as pandas'
+nullable ``Int64`` when it has one (``polity2``, ``milex``...), so an integer
+never turns into a float on the way in. Date columns come back as
+``datetime64``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from secnet.errors import InvalidData, SecnetError
+
+ENV_VAR = "SECNET_PEACESCIENCER_DIR"
+
+#: The data frames secnet reads, with their date columns.
+TABLES: dict[str, tuple[str, ...]] = {
+    "atop_alliance": (),
+    "ccode_democracy": (),
+    "cow_capitals": ("stdate", "enddate"),
+    "cow_contdir": ("stdate", "enddate"),
+    "cow_ddy": (),
+    "cow_igo_ndy": (),
+    "cow_igo_sy": (),
+    "cow_majors": (),
+    "cow_mindist": (),
+    "cow_nmc": (),
+    "cow_states": (),
+    "gw_states": ("startdate", "enddate"),
+}
+
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+_RELATIVE = Path("..") / "shared" / "data" / "peacesciencer"
+
+_cache: dict[tuple[str, str, float], pd.DataFrame] = {}
+_lock = threading.Lock()
+
+
+def peacesciencer_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The directory holding the peacesciencer CSV files.
+
+    Raises :class:`SecnetError` naming every place that was tried when none
+    of them is a directory with ``cow_states.csv.gz`` in it.
+    """
+    if data_dir is not None:
+        candidates = [Path(data_dir)]
+    elif os.environ.get(ENV_VAR):
+        candidates = [Path(os.environ[ENV_VAR])]
+    else:
+        candidates = [_REPO_ROOT / _RELATIVE, Path.cwd() / _RELATIVE]
+    for path in candidates:
+        if (path / "cow_states.csv.gz").is_file():
+            return path.resolve()
+    tried = ", ".join(str(p) for p in dict.fromkeys(candidates))
+    raise SecnetError(
+        f"peacesciencer data not found (tried {tried}); set {ENV_VAR} to the directory "
+        "that holds cow_states.csv.gz and the other peacesciencer .csv.gz files"
+    )
+
+
+def read_peacesciencer(name: str, data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """One peacesciencer data frame (``"cow_ddy"``, ``"atop_alliance"``...) as pandas.
+
+    >>> read_peacesciencer("cow_majors").columns.tolist()[:3]  # doctest: +SKIP
+    ['ccode', 'styear', 'stmonth']
+    """
+    if name not in TABLES:
+        raise SecnetError(f"unknown peacesciencer table '{name}'; known: {', '.join(sorted(TABLES))}")
+    path = peacesciencer_dir(data_dir) / f"{name}.csv.gz"
+    if not path.is_file():
+        raise SecnetError(f"peacesciencer table {name} is missing: {path} does not exist")
+    key = (name, str(path), path.stat().st_mtime)
+    with _lock:
+        table = _cache.get(key)
+        if table is None:
+            table = _read_csv(path, TABLES[name])
+            _cache[key] = table
+    return table.copy(deep=False)
+
+
+def clear_cache() -> None:
+    """Forget every parsed table (tests; a changed data directory)."""
+    with _lock:
+        _cache.clear()
+
+
+def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pd.DataFrame:
+    types = {c: pa.date32() for c in date_columns}
+    try:
+        arrow = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidData(f"{path}: not a readable CSV file: {exc}") from exc
+    return arrow_to_pandas(arrow)
+
+
+def arrow_to_pandas(arrow: pa.Table) -> pd.DataFrame:
+    """An Arrow table as pandas with secnet's dtypes (see the module docstring)."""
+    columns: dict[str, object] = {}
+    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
+        kind = column.type
+        if pa.types.is_integer(kind):
+            values = column.to_numpy(zero_copy_only=False)
+            if column.null_count:
+                mask = column.is_null().to_numpy(zero_copy_only=False)
+                data = np.where(mask, 0, values).astype(np.int64)
+                columns[name] = pd.arrays.IntegerArray(data, mask)
+            else:
+                columns[name] = values.astype(np.int64, copy=False)
+        elif pa.types.is_floating(kind):
+            columns[name] = column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        elif pa.types.is_date(kind):
+            columns[name] = pd.to_datetime(column.to_pandas(date_as_object=False))
+        elif pa.types.is_null(kind):
+            columns[name] = np.full(len(column), np.nan)
+        else:
+            columns[name] = column.to_pandas()
+    return pd.DataFrame(columns)

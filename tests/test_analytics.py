@@ -1,0 +1,243 @@
+"""Analytics on a tiny hand-built registry whose answers are worked out by hand.
+
+USA, GBR, FRA are allies; FIN a PfP partner and EU member; AUS a non-member.
+  nato  : USA GBR FRA, binding collective defence member->member
+  pfp   : FIN partner (+ allies inherited), political consultation member->partner
+  eu    : USA FIN (pretend), binding mutual assistance member->member from 2009-12-01
+  fmt   : USA AUS, minilateral, cooperation only
+  bil   : GBR guarantor -> AUS beneficiary, political mutual assistance
+"""
+
+import itertools
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from secnet.analytics import coverage, formats, graph, timeline
+from secnet.analytics.export import export
+from secnet.errors import InvalidInput
+from secnet.model.entities import Actor, Arrangement, Dataset, Obligation, Participation, Source
+from secnet.registry import Registry
+
+S = ["s"]
+
+
+def part(actor, role, start="1990-01-01", end=None):
+    return Participation(actor=actor, role=role, start=start, end=end, sources=S)
+
+
+def arr(id, kind, relation, parts, obligations=(), parent=None, founded="1949-08-24"):
+    ps = [p.model_copy(update={"arrangement": id}) for p in parts]
+    return Arrangement(id=id, name=id.upper(), kind=kind, relation=relation, parent=parent, founded=founded,
+                       sources=S, participations=ps, obligations=list(obligations))
+
+
+def ob(type, binding, frm="member", to="member", start=None):
+    return Obligation(type=type, binding=binding, from_role=frm, to_role=to, start=start, sources=S)
+
+
+def build(extra=()):
+    actors = {a: Actor(id=a, kind="state", name=a, sources=S) for a in ["USA", "GBR", "FRA", "FIN", "AUS"]}
+    arrs = [
+        arr("nato", "alliance", "inside", [part("USA", "member", "1949-08-24"), part("GBR", "member", "1949-08-24"),
+                                           part("FRA", "member", "1949-08-24")], [ob("collective_defence", True)]),
+        arr("pfp", "partnership_framework", "inside", [part("FIN", "partner", "1994-05-09")],
+            [ob("consultation", False, "member", "partner")], parent="nato", founded="1994-01-10"),
+        arr("eu", "international_organisation", "external", [part("USA", "member", "1995-01-01"), part("FIN", "member", "1995-01-01")],
+            [ob("mutual_assistance", True, start="2009-12-01")], founded="1958-01-01"),
+        arr("fmt", "minilateral", "minilateral", [part("USA", "member", "2010"), part("AUS", "member", "2010")],
+            [ob("cooperation", False)], founded="2010"),
+        arr("bil", "bilateral_agreement", "external", [part("GBR", "guarantor", "2000-01-01"), part("AUS", "beneficiary", "2000-01-01")],
+            [ob("mutual_assistance", False, "guarantor", "beneficiary")], founded="2000-01-01"),
+        *extra,
+    ]
+    ds = Dataset(sources={"s": Source(id="s", title="t", publisher="p", url="http://x")}, actors=actors,
+                 arrangements={a.id: a for a in arrs})
+    return Registry(ds)
+
+
+@pytest.fixture
+def r():
+    return build()
+
+
+def test_pledges_follow_roles_and_inheritance(r):
+    pl = coverage.pledges(r, "2020-01-01")
+    got = {(g, q, a, t) for g, q, a, t in pl[["giver", "receiver", "arrangement_id", "type"]].itertuples(index=False)}
+    nato = {(a, b, "nato", "collective_defence") for a, b in itertools.permutations(["USA", "GBR", "FRA"], 2)}
+    pfp = {(a, "FIN", "pfp", "consultation") for a in ["USA", "GBR", "FRA"]}
+    eu = {("USA", "FIN", "eu", "mutual_assistance"), ("FIN", "USA", "eu", "mutual_assistance")}
+    bil = {("GBR", "AUS", "bil", "mutual_assistance")}
+    assert got == nato | pfp | eu | bil
+
+
+def test_obligation_start_is_respected(r):
+    pl = coverage.pledges(r, "2008-01-01")
+    assert "eu" not in set(pl.arrangement_id)
+
+
+def test_guarantee_coverage_of_finland(r):
+    rows = {(x["arrangement_id"], x["type"], x["binding"]): x for x in coverage.guarantee_coverage(r, "FIN", "2020-01-01")}
+    assert set(rows) == {("pfp", "consultation", False), ("eu", "mutual_assistance", True)}
+    assert rows[("pfp", "consultation", False)]["givers"] == ["FRA", "GBR", "USA"]
+    assert rows[("eu", "mutual_assistance", True)]["since"] == "2009-12-01"
+
+
+def test_backdoor_audit(r):
+    rows = coverage.backdoor_audit(r, "2020-01-01")
+    assert [(x["actor_id"], x["arrangement_id"], x["binding"], x["allies"]) for x in rows] == [
+        ("AUS", "bil", False, ["GBR"]), ("FIN", "eu", True, ["USA"])]
+    assert [x["actor_id"] for x in coverage.backdoor_audit(r, "2008-01-01")] == ["AUS"]
+
+
+def test_audit_by_year_tracks_changes(r):
+    years = {x["year"]: x for x in coverage.audit_by_year(r, 1998, 2010)}
+    assert years[1999]["covered"] == [] and years[2000]["added"] == ["AUS"]
+    assert years[2009]["added"] == ["FIN"] and years[2010]["added"] == []
+
+
+def test_audit_refuses_dates_before_nato(r):
+    with pytest.raises(InvalidInput, match="before NATO existed"):
+        coverage.backdoor_audit(r, "1948")
+
+
+def test_actor_graph_weights_by_hand(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    weights = {tuple(sorted((a, b))): d["weight"] for a, b, d in g.edges(data=True)}
+    assert weights == {
+        ("GBR", "USA"): 5.0, ("FRA", "USA"): 5.0, ("FRA", "GBR"): 5.0,  # 4 (Art. 5) + 1 (PfP co-membership)
+        ("FIN", "USA"): 1.0, ("FIN", "GBR"): 1.0, ("FIN", "FRA"): 1.0,  # political consultation 2 x 0.5
+        ("AUS", "USA"): 1.0,                                             # fmt co-membership
+        ("AUS", "GBR"): 1.5,                                             # political mutual assistance 3 x 0.5
+    }
+    assert g.edges["AUS", "GBR"]["strongest"] == "mutual_assistance (political)"
+    # The EU is an international organisation: left out unless asked for.
+    g2 = graph.actor_graph(r, "2020-01-01", arrangement_kinds=["international_organisation"])
+    assert g2.edges["FIN", "USA"]["weight"] == 3.0
+
+
+def test_weights_are_overridable_and_checked(r):
+    g = graph.actor_graph(r, "2020-01-01", weights={"collective_defence": 10})
+    assert g.edges["GBR", "USA"]["weight"] == 11.0
+    with pytest.raises(InvalidInput, match="unknown tie weight"):
+        graph.actor_graph(r, weights={"friendship": 1})
+    with pytest.raises(InvalidInput, match="must not be negative"):
+        graph.actor_graph(r, weights={"consultation": -1})
+
+
+def brute_betweenness(g: nx.Graph) -> dict:
+    """Betweenness by enumerating every simple path (distance 1/weight), normalised like networkx."""
+    nodes = list(g)
+    score = dict.fromkeys(nodes, 0.0)
+    for s, t in itertools.combinations(nodes, 2):
+        paths = list(nx.all_simple_paths(g, s, t))
+        if not paths:
+            continue
+        length = lambda p: sum(1 / g.edges[a, b]["weight"] for a, b in zip(p, p[1:]))
+        best = min(length(p) for p in paths)
+        shortest = [p for p in paths if abs(length(p) - best) < 1e-12]
+        for p in shortest:
+            for v in p[1:-1]:
+                score[v] += 1 / len(shortest)
+    n = len(nodes)
+    return {v: x * 2 / ((n - 1) * (n - 2)) for v, x in score.items()}
+
+
+def test_metrics_against_brute_force(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    rows = {x["actor_id"]: x for x in graph.metrics(g)}
+    assert rows["USA"]["degree"] == 4 and rows["USA"]["weighted_degree"] == 12.0
+    for actor, value in brute_betweenness(g).items():
+        assert rows[actor]["betweenness"] == pytest.approx(value, abs=1e-6)
+    nodes = list(g)
+    a = nx.to_numpy_array(g, nodelist=nodes, weight="weight")
+    vals, vecs = np.linalg.eigh(a)
+    lead = np.abs(vecs[:, np.argmax(vals)])
+    lead /= np.linalg.norm(lead)
+    for actor, value in zip(nodes, lead):
+        assert rows[actor]["eigenvector"] == pytest.approx(value, abs=1e-5)
+
+
+def test_communities_are_reproducible(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    assert graph.communities(g, seed=1) == graph.communities(g, seed=1)
+    assert sorted(a for c in graph.communities(g, seed=1) for a in c) == sorted(g)
+
+
+def test_cohesion_and_ei_by_hand(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    scope = ["USA", "GBR", "FRA", "AUS"]
+    c = graph.cohesion(g, scope, {"USA": "m", "GBR": "m", "FRA": "m", "AUS": "n"})
+    assert c["density"] == pytest.approx(5 / 6)
+    assert c["avg_clustering"] == pytest.approx(5 / 6)
+    assert (c["external_ties"], c["internal_ties"]) == (2, 3)
+    assert c["ei_index"] == pytest.approx(-0.2)
+
+
+def test_format_impact_by_hand(r):
+    x = formats.format_impact(r, "fmt", "2020-01-01")
+    assert x["members_in_nato"] == ["USA"] and x["members_outside_nato"] == ["AUS"]
+    assert x["allies_left_out"] == ["FRA", "GBR"] and x["n_allies_left_out"] == 2
+    assert x["cross_line_ties"] == [{"ally": "USA", "non_member": "AUS", "only_via_format": True, "also_via": []}]
+    assert x["cohesion_with"]["density"] == pytest.approx(5 / 6)
+    assert x["cohesion_without"]["density"] == pytest.approx(4 / 6)
+    assert x["cohesion_change"]["ei_index"] == pytest.approx(-0.2 - (-0.5))
+
+
+def test_jaccard_and_shared_ties():
+    fmt2 = arr("fmt2", "minilateral", "minilateral",
+               [part("USA", "member", "2010"), part("GBR", "member", "2010"), part("AUS", "member", "2010")], founded="2010")
+    r = build([fmt2])
+    x = formats.format_impact(r, "fmt", "2020-01-01")
+    assert x["cross_line_ties"][0]["only_via_format"] is False and x["cross_line_ties"][0]["also_via"] == ["fmt2"]
+    assert {o["arrangement_id"]: o["jaccard"] for o in x["overlaps"]} == {"fmt2": pytest.approx(2 / 3, abs=1e-4)}
+    assert x["cohesion_change"]["density"] == 0
+    assert formats.jaccard(set(), set()) == 0.0
+    ranked = formats.impact_all(r, "2020-01-01")
+    assert [y["format"] for y in ranked] and {y["rank"] for y in ranked} == {1, 2}
+
+
+def test_impact_of_a_format_that_does_not_exist_yet(r):
+    with pytest.raises(InvalidInput, match="does not exist at 2005"):
+        formats.format_impact(r, "fmt", "2005")
+
+
+def test_timeline_counts(r):
+    rows = {x["year"]: x for x in timeline.membership_counts(r, "nato", 1993, 1995)}
+    assert rows[1993]["members"] == 3 and rows[1993]["partners"] == 0 and rows[1994]["partners"] == 1
+
+
+@pytest.mark.parametrize("ext", [".csv", ".parquet", ".json", ".graphml", ".gexf"])
+def test_export_round_trip(r, tmp_path, ext):
+    import pandas as pd
+
+    files = export(r, "2020-01-01", tmp_path / f"x{ext}")
+    g = graph.actor_graph(r, "2020-01-01")
+    if ext == ".graphml":
+        back = nx.read_graphml(files[0])
+        assert set(back.nodes) == set(g.nodes) and back.number_of_edges() == g.number_of_edges()
+        assert back.edges["USA", "GBR"]["weight"] == 5.0
+    elif ext == ".gexf":
+        back = nx.read_gexf(files[0])
+        assert set(back.nodes) == set(g.nodes) and back.number_of_edges() == g.number_of_edges()
+    elif ext == ".json":
+        doc = json.loads(files[0].read_text())
+        assert {p["actor_id"] for p in doc["participations"] if p["arrangement_id"] == "nato"} == {"USA", "GBR", "FRA"}
+        assert len(doc["graph"]["links"]) == g.number_of_edges()
+    else:
+        names = sorted(f.name for f in files)
+        assert names == sorted(f"x.{t}{ext}" for t in ("actors", "arrangements", "participations", "edges"))
+        read = pd.read_csv if ext == ".csv" else pd.read_parquet
+        parts = read(tmp_path / f"x.participations{ext}")
+        assert len(parts) == len(r.as_of("2020-01-01").rows)
+        edges = read(tmp_path / f"x.edges{ext}")
+        assert len(edges) == g.number_of_edges() and edges.weight.sum() == pytest.approx(g.size(weight="weight"))
+
+
+def test_export_bad_extension_and_path(r, tmp_path):
+    with pytest.raises(InvalidInput, match="unknown export format '.xlsx'"):
+        export(r, "2020", tmp_path / "x.xlsx")
+    with pytest.raises(InvalidInput, match="does not exist"):
+        export(r, "2020", tmp_path / "nope" / "x.csv")
