@@ -19,6 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/secnet load
 	$(BIN)/secnet overview
+	$(BIN)/secnet brief --out out --pdf
 
 ## make test: install what the tests need (Debian packages too) and run the whole suite.
 test: system-deps $(STAMP)

@@ -190,8 +190,18 @@ def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> 
     if fmt is Fmt.json:
         emit(data, fmt)
         return
+    if fmt is Fmt.csv:
+        # One table: a row per member, partner and format, with the section it belongs to.
+        rows = [{"section": "member", "id": m["actor_id"], "name": m["name"], "detail": "member", "since": m["member_since"]}
+                for m in data["members"]]
+        rows += [{"section": "partner", "id": p["actor_id"], "name": p["name"], "detail": p["framework"], "since": p["since"]}
+                 for p in data["partners"]]
+        rows += [{"section": "format", "id": f["id"], "name": f["name"], "detail": ";".join(f["members"]), "since": f["founded"]}
+                 for f in data["formats"]]
+        emit(rows, fmt, ["section", "id", "name", "detail", "since"])
+        return
     for section in sections(data):
-        emit(section["rows"], fmt, section["columns"], title=None if fmt is Fmt.csv else section["title"])
+        emit(section["rows"], fmt, section["columns"], title=section["title"])
 
 
 @app.command()
@@ -283,6 +293,17 @@ def export(to: Annotated[str, typer.Option("--to", help="Output file: .csv, .par
     from .analytics.export import export as run_export
 
     files = run_export(_open(db), at, to, graph=graph)
+    emit([{"file": str(f)} for f in files], fmt)
+
+
+@app.command()
+def brief(at: AtOpt = None, out: Annotated[str, typer.Option("--out", help="Output directory.")] = "out",
+          pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF (WeasyPrint).")] = False,
+          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Write the briefing (HTML, and PDF with --pdf) for a date."""
+    from .reports.briefing import write_briefing
+
+    files = write_briefing(_open(db), at, out, pdf=pdf)
     emit([{"file": str(f)} for f in files], fmt)
 
 

@@ -1,0 +1,55 @@
+"""Benchmark: graph + all metrics at a date, `impact --all`, and the audit 1949-today.
+
+Targets (issue 5), on the shipped data: <= 50 ms, <= 1 s and <= 1 s. Also on a
+synthetic registry 100x larger (every arrangement copied 100 times), to show how
+cost grows. Run: ``.venv/bin/python benchmarks/analytics.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _timing import measure, print_table  # noqa: E402
+from registry import scaled  # noqa: E402
+
+from secnet.analytics import coverage, formats, graph  # noqa: E402
+from secnet.ingest.dataset import load_dataset  # noqa: E402
+from secnet.registry import Registry  # noqa: E402
+
+AT = "2024-06-01"
+
+
+def graph_and_metrics(r: Registry):
+    g = graph.actor_graph(r, AT)
+    graph.metrics(g)
+    graph.communities(g, seed=0)
+    return g
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    ds = load_dataset()
+    rows = []
+    this_year = dt.date.today().year
+    for factor in ((1,) if quick else (1, 10, 100)):
+        r = Registry(scaled(ds, factor))
+        g = graph.actor_graph(r, AT)
+        size = f"x{factor}: {len(r._parts)} participations, {g.number_of_nodes()} actors, {g.number_of_edges()} ties"
+        runs = 7 if factor == 1 else 3
+        rows.append({"case": f"graph + metrics + communities  x{factor}", **measure(lambda: graph_and_metrics(r), runs=runs),
+                     "target": "50 ms" if factor == 1 else "", "note": size})
+        if factor <= 10:
+            rows.append({"case": f"impact --all  x{factor}", **measure(lambda: formats.impact_all(r, AT), runs=runs if factor == 1 else 1, warmup=0 if factor > 1 else 1),
+                         "target": "1 s" if factor == 1 else ""})
+        rows.append({"case": f"audit 1949-{this_year} (per year)  x{factor}",
+                     **measure(lambda: coverage.audit_by_year(r, 1949, this_year), runs=runs if factor == 1 else 1, warmup=0 if factor > 1 else 1),
+                     "target": "1 s" if factor == 1 else ""})
+    print_table("analytics on the shipped data and synthetic copies (median of runs)", rows)
+
+
+if __name__ == "__main__":
+    main()
