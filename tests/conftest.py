@@ -104,3 +104,13 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db.sqlite'}"
     return request.getfixturevalue("pg_server")()
+
+
+@pytest.fixture(scope="session")
+def research_dir() -> Path:
+    """The peacesciencer research files (../shared/data/peacesciencer beside the repo, or $SECNET_PEACESCIENCER_DIR)."""
+    env = os.environ.get("SECNET_PEACESCIENCER_DIR")
+    path = Path(env) if env else HERE.parent.parent / "shared" / "data" / "peacesciencer"
+    if not path.is_dir():
+        pytest.fail(f"research data not found at {path}: put ../shared beside the repository")
+    return path

@@ -241,3 +241,14 @@ def test_export_bad_extension_and_path(r, tmp_path):
         export(r, "2020", tmp_path / "x.xlsx")
     with pytest.raises(InvalidInput, match="does not exist"):
         export(r, "2020", tmp_path / "nope" / "x.csv")
+
+
+def test_without_equals_rebuilding_the_graph_without_the_arrangement(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    for fid in ("fmt", "bil", "pfp", "nato"):
+        fast = graph.without(g, fid)
+        slow = graph.actor_graph(r, "2020-01-01", exclude={fid})
+        assert {tuple(sorted(e)) for e in fast.edges} == {tuple(sorted(e)) for e in slow.edges}
+        for a, b in slow.edges:
+            assert fast.edges[a, b]["weight"] == slow.edges[a, b]["weight"]
+            assert fast.edges[a, b]["strongest"] == slow.edges[a, b]["strongest"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -265,7 +265,10 @@ class Registry:
         allies *and* the partners, though the dataset lists only the partners.
         """
         aid = self.arrangement_id(arrangement)
-        w = window(at)
+        return [dict(r) for r in self._participants(aid, window(at))]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - a Registry never changes, and analytics ask the same date repeatedly
+    def _participants(self, aid: str, w: Window) -> tuple[dict, ...]:
         rows = self._rows(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
         for r in rows:
             r["inherited_from"] = None
@@ -275,7 +278,7 @@ class Registry:
             for m in self.members(arr.parent, at=w):
                 if m["actor_id"] not in own:
                     rows.append({**m, "arrangement_id": aid, "inherited_from": arr.parent})
-        return rows
+        return tuple(rows)
 
     def arrangements_of(self, actor: str, at: object = None) -> list[dict]:
         """Every participation of ``actor`` in effect at ``at``, with the arrangement's name and kind."""

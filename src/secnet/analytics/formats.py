@@ -44,7 +44,7 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
     allies = {m["actor_id"] for m in r.members(NATO, at=w)}
     members = _own(r, fid, w)
     g_with = g_with if g_with is not None else graph.actor_graph(r, w, weights=weights)
-    g_without = graph.actor_graph(r, w, weights=weights, exclude={fid})
+    g_without = graph.without(g_with, fid)
 
     cross = []
     for a in sorted(members & allies):

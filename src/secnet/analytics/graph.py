@@ -111,8 +111,8 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
                 exclude: Iterable[str] = ()) -> nx.Graph:
     """The weighted actor-actor projection at ``at`` (see the module docstring for weights).
 
-    ``exclude`` drops arrangements by id (used to measure a format's impact).
-    Each edge carries ``weight``, ``arrangements`` (ids) and ``strongest`` (the strongest tie type).
+    ``exclude`` drops arrangements by id. Each edge carries ``weight``, ``arrangements`` (ids),
+    ``strongest`` (the strongest tie type) and ``by_arrangement`` (id -> (value, tie type)).
     """
     w = window(at)
     wt = check_weights(weights)
@@ -138,6 +138,7 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
     edge_w: dict[tuple[str, str], float] = defaultdict(float)
     edge_arrs: dict[tuple[str, str], list[str]] = defaultdict(list)
     edge_top: dict[tuple[str, str], tuple[float, str]] = {}
+    edge_by: dict[tuple[str, str], dict[str, tuple[float, str]]] = defaultdict(dict)
     for arr in alive:
         ids = sorted({p["actor_id"] for p in r.participants(arr.id, at=w)
                       if akinds is None or r.actors[p["actor_id"]].kind in akinds})
@@ -149,11 +150,29 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
                 value, typ = strongest.get((arr.id, a, b), (wt["co_membership"], "co_membership"))
                 edge_w[(a, b)] += value
                 edge_arrs[(a, b)].append(arr.id)
+                edge_by[(a, b)][arr.id] = (value, typ)
                 if (a, b) not in edge_top or value > edge_top[(a, b)][0]:
                     edge_top[(a, b)] = (value, typ)
     for (a, b), value in edge_w.items():
-        g.add_edge(a, b, weight=value, arrangements=edge_arrs[(a, b)], strongest=edge_top[(a, b)][1])
+        g.add_edge(a, b, weight=value, arrangements=edge_arrs[(a, b)], strongest=edge_top[(a, b)][1],
+                   by_arrangement=edge_by[(a, b)])
     return g
+
+
+def without(g: nx.Graph, arrangement: str) -> nx.Graph:
+    """The same graph with one arrangement's ties taken out (exactly: weights are sums per arrangement)."""
+    h = g.copy()
+    for a, b, d in list(h.edges(data=True)):
+        by = d.get("by_arrangement", {})
+        if arrangement not in by:
+            continue
+        rest = {k: v for k, v in by.items() if k != arrangement}
+        if not rest:
+            h.remove_edge(a, b)
+            continue
+        h.add_edge(a, b, weight=sum(v for v, _ in rest.values()), arrangements=[x for x in d["arrangements"] if x != arrangement],
+                   by_arrangement=rest, strongest=max(rest.values(), key=lambda t: t[0])[1])
+    return h
 
 
 def metrics(g: nx.Graph) -> list[dict]:
@@ -227,6 +246,7 @@ def write_graph(g: nx.Graph, path: str, fmt: str) -> None:
                 d[k] = ";".join(map(str, v)) if v is not None else ""
     for _, _, d in h.edges(data=True):
         d.pop("distance", None)
+        d.pop("by_arrangement", None)
         for k, v in list(d.items()):
             if isinstance(v, (list, tuple)) or v is None:
                 d[k] = ";".join(map(str, v)) if v is not None else ""
@@ -244,4 +264,5 @@ def node_link(g: nx.Graph) -> dict:
     data = nx.node_link_data(g, edges="links")
     for link in data["links"]:
         link.pop("distance", None)
+        link.pop("by_arrangement", None)
     return data
