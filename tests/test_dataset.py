@@ -226,3 +226,33 @@ def test_cow_codes_match_the_cow_state_list(r, research_dir):
 def test_shipped_dataset_validates():
     ds = load_dataset()
     assert len(ds.arrangements) >= 80 and len(ds.sources) >= 100
+
+
+# --- analytics on the real data (issue 5) ---------------------------------------------------
+
+
+def test_audit_2022_lists_finland_and_sweden_via_the_eu_clause(r):
+    from secnet.analytics.coverage import backdoor_audit
+
+    rows = backdoor_audit(r, "2022-06-01")
+    via_eu = {x["actor_id"] for x in rows if x["arrangement_id"] == "eu" and x["type"] == "mutual_assistance"}
+    assert {"FIN", "SWE", "AUT", "IRL"} <= via_eu
+    assert {x["actor_id"] for x in rows} >= {"AUS", "JPN", "KOR"}
+
+
+def test_audit_2024_no_longer_lists_sweden(r):
+    from secnet.analytics.coverage import backdoor_audit
+
+    covered = {x["actor_id"] for x in backdoor_audit(r, "2024-06-01")}
+    assert "SWE" not in covered and "FIN" not in covered and "AUT" in covered
+
+
+def test_aukus_impact_2021(r):
+    from secnet.analytics.formats import format_impact
+
+    x = format_impact(r, "aukus", "2021-10-01")
+    # 30 allies in October 2021, two of them (GBR, USA) in AUKUS: 28 left out.
+    assert len(ids(r.members("nato", at="2021-10-01"))) == 30
+    assert x["n_allies_left_out"] == 28 and "FRA" in x["allies_left_out"]
+    assert x["members_outside_nato"] == ["AUS"]
+    assert {(c["ally"], c["non_member"]) for c in x["cross_line_ties"]} == {("GBR", "AUS"), ("USA", "AUS")}
