@@ -243,12 +243,26 @@ def test_export_bad_extension_and_path(r, tmp_path):
         export(r, "2020", tmp_path / "nope" / "x.csv")
 
 
-def test_without_equals_rebuilding_the_graph_without_the_arrangement(r):
+def test_cohesion_without_a_format_equals_rebuilding_the_graph_without_it():
+    fmt2 = arr("fmt2", "minilateral", "minilateral",
+               [part("USA", "member", "2010"), part("GBR", "member", "2010"), part("AUS", "member", "2010")], founded="2010")
+    r = build([fmt2])
     g = graph.actor_graph(r, "2020-01-01")
-    for fid in ("fmt", "bil", "pfp", "nato"):
-        fast = graph.without(g, fid)
-        slow = graph.actor_graph(r, "2020-01-01", exclude={fid})
-        assert {tuple(sorted(e)) for e in fast.edges} == {tuple(sorted(e)) for e in slow.edges}
-        for a, b in slow.edges:
-            assert fast.edges[a, b]["weight"] == slow.edges[a, b]["weight"]
-            assert fast.edges[a, b]["strongest"] == slow.edges[a, b]["strongest"]
+    scope = ["USA", "GBR", "FRA", "FIN", "AUS"]
+    groups = {"USA": "m", "GBR": "m", "FRA": "m", "FIN": "n", "AUS": "n"}
+    for fid in ("fmt", "fmt2", "bil", "pfp", "nato"):
+        fast = graph.cohesion(g, scope, groups, drop=fid)
+        rebuilt = graph.actor_graph(r, "2020-01-01", exclude={fid})
+        rebuilt.add_nodes_from(scope)  # the scope is fixed: an actor left without ties still counts
+        slow = graph.cohesion(rebuilt, scope, groups)
+        assert fast["ties"] == slow["ties"] and fast["ei_index"] == slow["ei_index"], fid
+        assert fast["density"] == pytest.approx(slow["density"]) and fast["avg_clustering"] == pytest.approx(slow["avg_clustering"])
+
+
+def test_cohesion_clustering_matches_networkx(r):
+    g = graph.actor_graph(r, "2020-01-01")
+    for scope in (list(g), ["USA", "GBR", "FRA", "AUS"], ["FIN", "AUS"]):
+        sub = g.subgraph(scope)
+        c = graph.cohesion(g, scope)
+        assert c["avg_clustering"] == pytest.approx(nx.average_clustering(sub))
+        assert c["density"] == pytest.approx(nx.density(sub))

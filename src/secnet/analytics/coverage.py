@@ -21,6 +21,7 @@ warning against a "back door" to NATO guarantees).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import pandas as pd
 
@@ -37,10 +38,15 @@ def _matches(role: str, wanted: str) -> bool:
     return role == wanted or vocab.ROLES.get(role) == wanted
 
 
+@lru_cache(maxsize=None)
+def _first_day(text: str) -> int:
+    return FuzzyDate.parse(text).first.toordinal()
+
+
 def _later(a: str, b: str | None) -> str:
     if b is None:
         return a
-    return a if FuzzyDate.parse(a).first >= FuzzyDate.parse(b).first else b
+    return a if _first_day(a) >= _first_day(b) else b
 
 
 def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd.DataFrame:
@@ -79,7 +85,7 @@ def guarantee_coverage(r: Registry, actor: str, at: object = None) -> list[dict]
     for (arr, typ, binding), g in df.groupby(["arrangement_id", "type", "binding"], sort=True):
         out.append({"receiver": aid, "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
                     "binding": bool(binding), "givers": sorted(g.giver), "n_givers": int(g.giver.nunique()),
-                    "since": min(g.since, key=lambda s: FuzzyDate.parse(s).first),
+                    "since": min(g.since, key=_first_day),
                     "article": g.article.iloc[0], "sources": sorted({s for x in g.sources for s in x})})
     return out
 
@@ -111,7 +117,7 @@ def backdoor_audit(r: Registry, at: object = None) -> list[dict]:
         out.append({"actor_id": receiver, "name": actor.name if actor else receiver, "kind": actor.kind if actor else None,
                     "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
                     "binding": bool(binding), "allies": sorted(g.giver.unique()), "n_allies": int(g.giver.nunique()),
-                    "since": min(g.since, key=lambda s: FuzzyDate.parse(s).first),
+                    "since": min(g.since, key=_first_day),
                     "sources": sorted({s for x in g.sources for s in x})})
     return out
 

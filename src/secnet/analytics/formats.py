@@ -44,7 +44,6 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
     allies = {m["actor_id"] for m in r.members(NATO, at=w)}
     members = _own(r, fid, w)
     g_with = g_with if g_with is not None else graph.actor_graph(r, w, weights=weights)
-    g_without = graph.without(g_with, fid)
 
     cross = []
     for a in sorted(members & allies):
@@ -64,7 +63,7 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
     scope = sorted(allies | members)
     group = {a: ("member" if a in allies else "non_member") for a in scope}
     with_ = graph.cohesion(g_with, scope, group)
-    without = graph.cohesion(g_without, scope, group)
+    without = graph.cohesion(g_with, scope, group, drop=fid)
     delta = {k: (None if with_[k] is None or without[k] is None else round(with_[k] - without[k], 6))
              for k in ("density", "avg_clustering", "ei_index")}
     return {

@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
+import numpy as np
 
 from ..errors import InvalidInput
 from ..model import vocab
@@ -159,22 +160,6 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
     return g
 
 
-def without(g: nx.Graph, arrangement: str) -> nx.Graph:
-    """The same graph with one arrangement's ties taken out (exactly: weights are sums per arrangement)."""
-    h = g.copy()
-    for a, b, d in list(h.edges(data=True)):
-        by = d.get("by_arrangement", {})
-        if arrangement not in by:
-            continue
-        rest = {k: v for k, v in by.items() if k != arrangement}
-        if not rest:
-            h.remove_edge(a, b)
-            continue
-        h.add_edge(a, b, weight=sum(v for v, _ in rest.values()), arrangements=[x for x in d["arrangements"] if x != arrangement],
-                   by_arrangement=rest, strongest=max(rest.values(), key=lambda t: t[0])[1])
-    return h
-
-
 def metrics(g: nx.Graph) -> list[dict]:
     """Per actor: degree, weighted degree, betweenness (distance 1/weight), eigenvector centrality."""
     if g.number_of_nodes() == 0:
@@ -208,23 +193,40 @@ def communities(g: nx.Graph, seed: int = 0) -> list[list[str]]:
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
 
 
-def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None = None) -> dict:
+def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None = None,
+             drop: str | None = None) -> dict:
     """Density, average clustering and E-I index of the subgraph on ``actors``.
 
-    ``group_of`` maps actor -> group label (e.g. ``member``/``partner``); the
-    E-I index is None when no group labels are given or there are no ties.
+    ``group_of`` maps actor -> group label (e.g. ``member``/``non_member``); the
+    E-I index is None without labels or ties. ``drop`` leaves out the ties that
+    exist only through that arrangement (the graph "without" it). Clustering is
+    the unweighted local coefficient ``2T_i / (k_i (k_i - 1))`` averaged over all
+    actors (zeros included), computed from the adjacency matrix ``A`` as
+    ``diag(A^3) / (k (k - 1))``.
     """
-    nodes = [a for a in actors if a in g]
-    sub = g.subgraph(nodes)
-    n = sub.number_of_nodes()
-    out = {"actors": n, "ties": sub.number_of_edges(),
-           "density": nx.density(sub) if n > 1 else 0.0,
-           "avg_clustering": nx.average_clustering(sub) if n > 0 else 0.0,
-           "ei_index": None}
+    nodes = [a for a in dict.fromkeys(actors) if a in g]
+    index = {a: i for i, a in enumerate(nodes)}
+    n = len(nodes)
+    adj = np.zeros((n, n), dtype=np.float64)
+    for a in nodes:
+        for b, d in g[a].items():
+            j = index.get(b)
+            if j is None or (drop is not None and set(d.get("by_arrangement", ())) == {drop}):
+                continue
+            adj[index[a], j] = 1.0
+    ties = int(adj.sum() // 2)
+    k = adj.sum(axis=1)
+    closed = (adj @ adj * adj).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        local = np.where(k > 1, closed / (k * (k - 1)), 0.0)
+    out = {"actors": n, "ties": ties, "density": 2 * ties / (n * (n - 1)) if n > 1 else 0.0,
+           "avg_clustering": float(local.mean()) if n else 0.0, "ei_index": None}
     if group_of:
-        ext = sum(1 for a, b in sub.edges if group_of.get(a) != group_of.get(b))
-        internal = sub.number_of_edges() - ext
-        out["ei_index"] = (ext - internal) / (ext + internal) if ext + internal else None
+        labels = np.array([group_of.get(a) for a in nodes], dtype=object)
+        across = labels[:, None] != labels[None, :]
+        ext = int((adj * across).sum() // 2)
+        internal = ties - ext
+        out["ei_index"] = (ext - internal) / ties if ties else None
         out["external_ties"], out["internal_ties"] = ext, internal
     return out
 

@@ -38,7 +38,10 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -490,83 +493,131 @@ def _panel_kind(panel: pd.DataFrame, verb: str, code: str = "ccode") -> str:
     raise SecnetError(f"{verb} needs a dyad-year panel ({code}1, {code}2, year) or a state-year panel ({code}, year)")
 
 
-def _bounds(*arrays: np.ndarray) -> tuple[int, int]:
-    lo = min(int(a.min()) for a in arrays)
-    hi = max(int(a.max()) for a in arrays)
-    if lo < 0 or hi > 10_000_000:
-        raise InvalidData("state codes must be whole numbers between 0 and 10,000,000")
-    return lo, hi
+def _codes(array: np.ndarray, what: str) -> np.ndarray:
+    if array.size and (array.min() < 0 or array.max() > 10_000_000):
+        raise InvalidData(f"{what}: state codes must be whole numbers between 0 and 10,000,000")
+    return array
 
 
-def _year_slots(panel_years: np.ndarray, table_years: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """Map panel years to table year offsets; years the table lacks go to a spare slot."""
-    p_lo, p_hi = int(panel_years.min()), int(panel_years.max())
-    t_lo, t_hi = int(table_years.min()), int(table_years.max())
-    span = t_hi - t_lo + 1
-    offset = np.arange(p_lo, p_hi + 1, dtype=np.int64) - t_lo
-    slots = np.where((offset >= 0) & (offset < span), offset, span)
-    return slots, p_lo, span + 1
+def _year_map(years: np.ndarray, first: int, span: int) -> np.ndarray:
+    """Lookup array: calendar year -> offset in [0, span), or the spare slot ``span``."""
+    if years.size and years.min() < 0:
+        raise InvalidData("years must be positive")
+    top = max(int(years.max()) if years.size else 0, first + span)
+    ymap = np.full(top + 1, span, dtype=np.int64)
+    ymap[first : first + span] = np.arange(span)
+    return ymap
+
+
+class _DyadIndex:
+    """The rows of a dyad-year table on a dense (state, state, year) grid.
+
+    States and years the table lacks map to one spare slot per axis, whose
+    cells hold -1, so a lookup is three small gathers, two adds and one
+    gather from the grid: no hashing, no sort, no Python loop.
+    """
+
+    def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray, mirror: bool):
+        self.top = int(max(t1.max(), t2.max()))
+        seen = np.zeros(self.top + 1, dtype=bool)
+        seen[t1] = True
+        seen[t2] = True
+        self.n = int(seen.sum()) + 1
+        self.slot = np.full(self.top + 1, self.n - 1, dtype=np.int64)
+        self.slot[seen] = np.arange(self.n - 1)
+        self.first = int(ty.min())
+        self.span = int(ty.max()) - self.first + 1
+        width = self.span + 1
+        rows = np.arange(t1.size, dtype=np.int32 if t1.size < 2**31 else np.int64)
+        self.cube = np.full(self.n * self.n * width, -1, dtype=rows.dtype)
+        s1, s2, year = self.slot[t1], self.slot[t2], ty - self.first
+        if mirror:
+            self.cube[(s2 * self.n + s1) * width + year] = rows
+        self.cube[(s1 * self.n + s2) * width + year] = rows
+
+    def rows(self, p1: np.ndarray, p2: np.ndarray, py: np.ndarray) -> np.ndarray:
+        width = self.span + 1
+        top = int(max(p1.max(), p2.max()))
+        slot = self.slot
+        if top > self.top:
+            slot = np.concatenate([slot, np.full(top - self.top, self.n - 1, dtype=np.int64)])
+        key = (slot * (self.n * width))[p1]
+        key += (slot * width)[p2]
+        key += _year_map(py, self.first, self.span)[py]
+        return self.cube[key].astype(np.intp)
+
+
+_INDEXES: OrderedDict[tuple, tuple[tuple, _DyadIndex]] = OrderedDict()
+_INDEX_LOCK = threading.Lock()
+
+
+def _dyad_index(table: pd.DataFrame, code: str, mirror: bool) -> _DyadIndex:
+    """A :class:`_DyadIndex` for ``table``, kept for the large shared tables.
+
+    The cache key is the identity of the key columns' buffers; the entry
+    holds those arrays, so a buffer cannot be freed and reused while cached,
+    and a table changed through pandas gets new buffers (copy-on-write).
+    """
+    arrays = tuple(_ints(table[c], c) for c in (f"{code}1", f"{code}2", "year"))
+    _codes(arrays[0], f"{code}1")
+    _codes(arrays[1], f"{code}2")
+    if len(table) < 50_000:
+        return _DyadIndex(*arrays, mirror)
+    key = tuple((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays) + (mirror,)
+    with _INDEX_LOCK:
+        hit = _INDEXES.get(key)
+        if hit is not None:
+            _INDEXES.move_to_end(key)
+            return hit[1]
+    index = _DyadIndex(*arrays, mirror)
+    with _INDEX_LOCK:
+        _INDEXES[key] = (arrays, index)
+        while len(_INDEXES) > 4:
+            _INDEXES.popitem(last=False)
+    return index
 
 
 def _dyad_rows(panel: pd.DataFrame, code: str, table: pd.DataFrame, mirror: bool = False) -> np.ndarray:
     """For each panel row, the row of ``table`` with the same dyad-year, else -1.
 
-    Keys go to a dense (state, state, year) grid over the table's states and
-    years, with one spare slot per axis for what the table lacks, so the
-    join is two scatters and a gather. ``mirror`` also matches the (b, a)
-    rows of a non-directed table to (a, b).
+    ``mirror`` also matches the (b, a) rows of a non-directed table to (a, b).
     """
-    p1 = panel[f"{code}1"].to_numpy(np.int64)
-    p2 = panel[f"{code}2"].to_numpy(np.int64)
+    p1 = _codes(panel[f"{code}1"].to_numpy(np.int64), f"{code}1")
+    p2 = _codes(panel[f"{code}2"].to_numpy(np.int64), f"{code}2")
     py = panel["year"].to_numpy(np.int64)
     if p1.size == 0 or len(table) == 0:
         return np.full(p1.size, -1, dtype=np.intp)
-    t1 = _ints(table[f"{code}1"], f"{code}1")
-    t2 = _ints(table[f"{code}2"], f"{code}2")
-    ty = _ints(table["year"], "year")
-    _, top = _bounds(p1, p2, t1, t2)
-    seen = np.zeros(top + 2, dtype=bool)
-    seen[t1] = True
-    seen[t2] = True
-    n = int(seen.sum()) + 1  # the last slot stands for states the table lacks
-    slot = np.full(top + 1, n - 1, dtype=np.int64)
-    slot[seen[:-1]] = np.arange(n - 1)
-    years, p_lo, span = _year_slots(py, ty)
-    t_year = ty - int(ty.min())
-    cube = np.full(n * n * span, -1, dtype=np.int32 if len(table) < 2**31 else np.int64)
-    rows = np.arange(len(table), dtype=cube.dtype)
-    if mirror:
-        cube[(slot[t2] * n + slot[t1]) * span + t_year] = rows
-    cube[(slot[t1] * n + slot[t2]) * span + t_year] = rows
-    key = (slot * (n * span))[p1]
-    key += (slot * span)[p2]
-    key += years[py - p_lo]
-    return cube[key].astype(np.intp)
+    return _dyad_index(table, code, mirror).rows(p1, p2, py)
 
 
 def _state_rows(codes: np.ndarray, years: np.ndarray, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
     """For each (code, year), the row of a state-year ``table``, else -1."""
-    codes = np.asarray(codes, dtype=np.int64)
+    codes = _codes(np.asarray(codes, dtype=np.int64), code)
     years = np.asarray(years, dtype=np.int64)
     if codes.size == 0 or len(table) == 0:
         return np.full(codes.size, -1, dtype=np.intp)
-    tc = _ints(table[code], code)
+    tc = _codes(_ints(table[code], code), code)
     ty = _ints(table["year"], "year")
-    _, top = _bounds(codes, tc)
-    slots, p_lo, span = _year_slots(years, ty)
-    index = np.full((top + 1) * span, -1, dtype=np.intp)
-    index[tc * span + (ty - int(ty.min()))] = np.arange(len(table))
-    key = codes * span
-    key += slots[years - p_lo]
+    first, span = int(ty.min()), int(ty.max()) - int(ty.min()) + 1
+    width = span + 1
+    top = int(tc.max())
+    index = np.full((top + 2) * width, -1, dtype=np.intp)  # row top+1: codes the table lacks
+    index[tc * width + (ty - first)] = np.arange(len(table))
+    rows_of = np.full(max(top, int(codes.max())) + 1, (top + 1) * width, dtype=np.int64)
+    rows_of[: top + 1] = np.arange(top + 1) * width
+    key = rows_of[codes]
+    key += _year_map(years, first, span)[years]
     return index[key]
 
 
-def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64"):
+def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64", inside: np.ndarray | None = None):
     """``column[rows]``, with row -1 meaning "no source row" (missing).
 
     Integer sources come back as a nullable integer array of ``dtype``, real
     ones as float64 with NaN. A sentinel appended to the source (0, masked)
-    is what row -1 picks, so this is one gather per array.
+    is what row -1 picks, so this is one gather per array. Where ``inside``
+    (the source's temporal domain) is true, missing becomes 0, as
+    peacesciencer's ``ifelse(is.na(x) & between(year, ...), 0, x)``.
     """
     values = column.array if isinstance(column, pd.Series) else column
     if isinstance(values, pd.arrays.IntegerArray):
@@ -574,32 +625,48 @@ def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64"
     else:
         values = np.asarray(values)
         if values.dtype.kind not in "iub":
-            return np.append(values.astype(np.float64), np.nan)[rows]
+            out = np.append(values.astype(np.float64), np.nan)[rows]
+            if inside is not None:
+                out[np.isnan(out) & inside] = 0.0
+            return out
         data, mask = values, None
     width = np.dtype(dtype.lower())
     taken = np.append(data.astype(width), width.type(0))[rows]
     if mask is not None and mask.any():
         missing = np.append(mask, True)[rows]
+        if inside is not None:
+            taken[missing & inside] = 0
     else:
-        missing = rows < 0
+        missing = rows < 0  # the sentinel already put 0 there
+    if inside is not None:
+        missing &= ~inside
     return pd.arrays.IntegerArray(taken, missing)
 
 
-def _fill(array: pd.arrays.IntegerArray, inside: np.ndarray) -> pd.arrays.IntegerArray:
-    """Missing values become 0 where ``inside`` (the source's temporal domain)."""
-    data, mask = array._data, array._mask
-    data[mask & inside] = 0
-    return pd.arrays.IntegerArray(data, mask & ~inside)
+def _take_all(jobs: dict[str, tuple]) -> dict[str, object]:
+    """Several :func:`_take` at once: numpy's gathers release the GIL, so threads help."""
+    pool = _pool()
+    futures = {name: pool.submit(_take, *job) for name, job in jobs.items()}
+    return {name: future.result() for name, future in futures.items()}
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="secnet-panel")
+    return _POOL
 
 
 def _with(panel: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
     clash = [c for c in columns if c in panel.columns]
     if clash:
         raise SecnetError(f"the panel already has column(s) {', '.join(clash)}; was this step applied twice?")
-    out = panel.copy(deep=False)
-    for name, values in columns.items():
-        out[name] = values
-    return out
+    # Series made without copying, joined side by side: setitem would copy every column.
+    new = pd.DataFrame({k: pd.Series(v, index=panel.index, copy=False) for k, v in columns.items()}, copy=False)
+    return pd.concat([panel, new], axis=1)
 
 
 def _table(table: pd.DataFrame | None, name: str, data_dir: DataDir) -> pd.DataFrame:
@@ -646,8 +713,7 @@ def add_atop_alliance(
     year = panel["year"].to_numpy(np.int64)
     inside = (year >= first) & (year <= last)
     out = {"atop_alliance": pd.arrays.IntegerArray((rows >= 0).astype(np.int8), ~inside & (rows < 0))}
-    for column in ATOP_COLUMNS:
-        out[column] = _fill(_take(atop[column], rows, "Int8"), inside)
+    out.update(_take_all({c: (atop[c], rows, "Int8", inside) for c in ATOP_COLUMNS}))
     return _with(panel, out)
 
 
@@ -689,15 +755,13 @@ def _add_state_values(
     panel: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str], verb: str
 ) -> pd.DataFrame:
     kind = _panel_kind(panel, verb)
-    if kind == "state":
-        rows = _state_rows(panel["ccode"], panel["year"], table)
-        return _with(panel, {c: _take(table[c], rows) for c in columns})
     year = panel["year"].to_numpy(np.int64)
-    out = {}
-    for side in ("1", "2"):
-        rows = _state_rows(panel[f"ccode{side}"].to_numpy(np.int64), year, table)
-        out.update({f"{c}{side}": _take(table[c], rows) for c in columns})
-    return _with(panel, out)
+    sides = {"": "ccode"} if kind == "state" else {"1": "ccode1", "2": "ccode2"}
+    jobs = {}
+    for suffix, code in sides.items():
+        rows = _state_rows(panel[code].to_numpy(np.int64), year, table)
+        jobs.update({f"{c}{suffix}": (table[c], rows, "Int64") for c in columns})
+    return _with(panel, _take_all(jobs))
 
 
 def _keep(keep: Iterable[str] | str | None, known: Sequence[str], verb: str) -> list[str]:
@@ -781,11 +845,11 @@ def add_majors(
     inside = year <= mrcy
     if kind == "state":
         rows = _state_rows(panel["ccode"], year, major_years)
-        return _with(panel, {"cowmaj": _fill(_take(major_years["cowmaj"], rows, "Int8"), inside)})
+        return _with(panel, {"cowmaj": _take(major_years["cowmaj"], rows, "Int8", inside)})
     out = {}
     for side in ("1", "2"):
         rows = _state_rows(panel[f"ccode{side}"].to_numpy(np.int64), year, major_years)
-        out[f"cowmaj{side}"] = _fill(_take(major_years["cowmaj"], rows, "Int8"), inside)
+        out[f"cowmaj{side}"] = _take(major_years["cowmaj"], rows, "Int8", inside)
     return _with(panel, out)
 
 
@@ -861,13 +925,13 @@ def add_contiguity(
     inside = (year >= first) & (year <= last)
     if kind == "dyad":
         rows = _dyad_rows(panel, "ccode", cont)
-        return _with(panel, {"conttype": _fill(_take(cont["conttype"], rows, "Int8"), inside)})
+        return _with(panel, {"conttype": _take(cont["conttype"], rows, "Int8", inside)})
     conttype = cont["conttype"].to_numpy()
     counts = pd.DataFrame(
         {"ccode": cont["ccode1"], "year": cont["year"], "land": conttype == 1, "sea": conttype > 1}
     ).groupby(["ccode", "year"], as_index=False).sum()
     rows = _state_rows(panel["ccode"], year, counts)
-    return _with(panel, {c: _fill(_take(counts[c].to_numpy(np.int64), rows), inside) for c in ("land", "sea")})
+    return _with(panel, {c: _take(counts[c].to_numpy(np.int64), rows, "Int64", inside) for c in ("land", "sea")})
 
 
 def add_mindist(panel: pd.DataFrame, mindist: pd.DataFrame | None = None, *, data_dir: DataDir = None) -> pd.DataFrame:
@@ -1017,11 +1081,7 @@ def add_secnet(
     inside = (year >= first) & (year <= last)
     out = {}
     for column in values:
-        taken = _take(table[column], rows)
-        if isinstance(taken, pd.arrays.IntegerArray):
-            out[column] = _fill(taken, inside)
-        else:
-            out[column] = np.where(np.isnan(taken) & inside, 0.0, taken)
+        out[column] = _take(table[column], rows, "Int64", inside)
     return _with(panel, out)
 
 
@@ -1065,7 +1125,7 @@ def nato_atop_agreement(
     pairs = pairs[pairs["ccode1"] != pairs["ccode2"]]
     pairs = pairs[["ccode1", "ccode2", "year"]].sort_values(["ccode1", "ccode2", "year"]).reset_index(drop=True)
     rows = _dyad_rows(pairs, "ccode", atop) if len(pairs) else np.zeros(0, dtype=np.int64)
-    defense = np.asarray(_fill(_take(atop["atop_defense"], rows), np.ones(len(pairs), bool)), dtype=np.int64)
+    defense = np.asarray(_take(atop["atop_defense"], rows, "Int64", np.ones(len(pairs), bool)), dtype=np.int64)
     pairs["atop_defense"] = defense
     disagreements = pairs[defense != 1].reset_index(drop=True)
     return AtopAgreement((first, last), len(pairs), int((defense == 1).sum()), disagreements)

@@ -1,0 +1,849 @@
+"""Partner prioritisation: rank partners for an aim on several criteria, and test the ranking's sensitivity.
+
+Which partners matter most for regional stability on the Baltic, the Black Sea,
+the southern flank or the Indo-Pacific, and which fill capability gaps? One size
+does not fit all, so the answer is a ranking *for an aim* under *stated
+weights*, plus how much of it survives when the weights are unknown.
+
+**Alternatives**: NATO's partner states at ``at`` (every state in a partner-type
+role in NATO or one of its frameworks), or any set of actors.
+
+**Criteria** (each with its source and direction; see :data:`CRITERIA`):
+
+=================  =======  =============================================================  ==========================
+criterion          type     definition                                                     source
+=================  =======  =============================================================  ==========================
+region             benefit  how many of the aim's regions the actor is tagged with         registry: ``Actor.regions``
+capability         benefit  thematic arrangements (Centres of Excellence, flexible and      registry at ``at``
+                            minilateral formats, initiatives) the actor takes part in
+                            whose issue areas include one of the aim's capabilities
+frameworks         benefit  NATO partnership frameworks the actor is a partner in           registry at ``at``
+eop                benefit  1 if an Enhanced Opportunities Partner, else 0                  registry at ``at``
+years              benefit  years since the actor first became a partner in any NATO       registry
+                            framework
+democracy          benefit  V-Dem electoral democracy index ``v2x_polyarchy`` (0-1),        peacesciencer
+                            latest year <= ``at`` with a value                              ``ccode_democracy`` (V-Dem
+                                                                                            v10, to 2020)
+cinc               benefit  Composite Index of National Capability, latest year <= ``at``   COW NMC v7.0 (to 2022)
+threat_distance    cost     minimum distance in km between the actor's and the threat's     peacesciencer ``cow_mindist``
+                            borders, latest year <= ``at`` (0 = shared border)              (CShapes 2.0, to 2019)
+=================  =======  =============================================================  ==========================
+
+``threat_distance`` is a *cost*: the closer a partner is to the named threat
+(Russia for the Baltic, Black Sea and High North; China for the Indo-Pacific),
+the more its partnership matters for deterrence and stability on that flank. A
+user who wants the opposite can supply their own column. States are matched to
+the research files through their COW code at ``at`` (``Actor.cow`` spells in
+the registry); COW abbreviations are never treated as ISO codes. Foreign-policy
+alignment with the allies is used when :mod:`secnet.analytics.similarity`
+provides it; otherwise it is left out with a note. Users add criteria of their
+own from a CSV file (``actor_id`` + one column per criterion, header
+``name`` or ``name:cost``).
+
+**Missing values** (a state without a COW code, an organisation without a
+democracy score): the worst value any alternative has on that criterion (the
+minimum of a benefit, the maximum of a cost). Missing data never lifts a
+partner. A criterion no alternative has a value for is left out, with a note.
+
+**Methods**:
+
+- :func:`weighted_sum`: ``S_i = sum_j w_j r_ij`` with min-max normalisation
+  ``r_ij = (x_ij - min_j) / (max_j - min_j)`` for a benefit and
+  ``(max_j - x_ij) / (max_j - min_j)`` for a cost (a constant criterion gives 0).
+- :func:`topsis` (Hwang & Yoon 1981, *Multiple Attribute Decision Making*,
+  Springer): vector normalisation ``r_ij = x_ij / sqrt(sum_i x_ij^2)``, weighted
+  ``v_ij = w_j r_ij``; the ideal ``A+`` takes the best ``v`` of every criterion
+  and the anti-ideal ``A-`` the worst; ``C_i = D-_i / (D+_i + D-_i)`` with
+  Euclidean distances ``D+``/``D-`` to ``A+``/``A-``.
+
+Weights are relative (``region=3,capability=2``), normalised to sum to 1; the
+aim's preset is used when none are given (:data:`AIMS`).
+
+**Sensitivity** (:func:`smaa2`, SMAA-2: Lahdelma & Salminen 2001, *Operations
+Research* 49(3): 444-454): the weights are treated as unknown and drawn
+uniformly from the simplex (Dirichlet(1, ..., 1)) over the criteria in play, or
+from the part of it inside user ranges (``threat_distance=0.1:0.4``, shares of
+the total). Per alternative it reports the rank acceptability indices
+``b_i^r`` (the share of weight draws that give alternative ``i`` rank ``r``),
+the central weight vector ``w_i^c`` (the mean of the draws that rank ``i``
+first), the confidence factor ``p_i^c`` (the probability that ``i`` ranks first
+when its central weights are used), and the holistic acceptability
+``a_i^h = sum_r alpha_r b_i^r`` with linear meta-weights
+``alpha_r = (n - r) / (n - 1)``. With exact criteria values the confidence
+factor is 0 or 1; ``uncertainty`` adds Gaussian noise to the criteria values
+(standard deviation ``uncertainty * (max_j - min_j)``), as in SMAA-2 proper.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidInput, SecnetError, suggest
+from ..model import vocab
+from ..model.dates import Window
+from ..registry import Registry, window
+from .groupings import THEMATIC_KINDS, own_participants
+
+NATO = "nato"
+EOP = "eop"
+FRAMEWORK_KINDS = frozenset({"partnership_framework", "consultative_body"})
+METHODS = ("weighted_sum", "topsis")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion: its name, whether more is better (``benefit``) or worse (``cost``), unit and source."""
+
+    name: str
+    direction: str
+    unit: str
+    source: str
+    description: str
+
+    @property
+    def benefit(self) -> bool:
+        return self.direction == "benefit"
+
+
+CRITERIA: dict[str, Criterion] = {c.name: c for c in [
+    Criterion("region", "benefit", "regions", "secnet registry: Actor.regions",
+              "number of the aim's regions the actor is tagged with"),
+    Criterion("capability", "benefit", "arrangements", "secnet registry at --at",
+              "thematic arrangements (Centres of Excellence, flexible and minilateral formats, initiatives) the actor "
+              "takes part in whose issue areas include one of the aim's capabilities"),
+    Criterion("frameworks", "benefit", "frameworks", "secnet registry at --at",
+              "NATO partnership frameworks the actor is a partner in"),
+    Criterion("eop", "benefit", "0/1", "secnet registry at --at", "1 if an Enhanced Opportunities Partner, else 0"),
+    Criterion("years", "benefit", "years", "secnet registry",
+              "years since the actor first became a partner in any NATO framework"),
+    Criterion("democracy", "benefit", "0-1", "V-Dem v10 v2x_polyarchy via peacesciencer ccode_democracy (to 2020)",
+              "electoral democracy index, latest year up to --at with a value"),
+    Criterion("cinc", "benefit", "share of world", "COW National Material Capabilities v7.0 via peacesciencer cow_nmc (to 2022)",
+              "Composite Index of National Capability, latest year up to --at with a value"),
+    Criterion("threat_distance", "cost", "km", "CShapes 2.0 minimum distance via peacesciencer cow_mindist (to 2019)",
+              "minimum distance between the actor's and the threat's borders (0 = shared border); closer = more relevant"),
+    Criterion("alignment", "benefit", "similarity", "secnet.analytics.similarity",
+              "mean foreign-policy similarity with the NATO members"),
+]}
+
+
+@dataclass(frozen=True)
+class Aim:
+    """What the partnerships should serve: regions, the capabilities that matter, a threat, and preset weights."""
+
+    name: str
+    description: str
+    regions: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    threat: str | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+_REGIONAL = {"region": 3, "capability": 2, "threat_distance": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1}
+_THEMATIC = {"capability": 4, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 2}
+
+#: The aims and their presets. Preset weights are a stated starting point, not a finding:
+#: regional aims weigh the region most, then capabilities and proximity to the threat;
+#: capability-gap aims weigh capability contributions most.
+AIMS: dict[str, Aim] = {a.name: a for a in [
+    Aim("general", "overall partnership value: every thematic arrangement counts",
+        capabilities=tuple(vocab.ISSUE_AREAS),
+        weights={"capability": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1}),
+    Aim("baltic", "stability and deterrence in the Baltic Sea region", ("baltic_sea", "northern_europe"),
+        ("maritime", "air_missile_defence", "cyber", "hybrid_threats", "energy_security", "critical_infrastructure"),
+        "RUS", _REGIONAL),
+    Aim("black_sea", "stability and deterrence in the Black Sea region", ("black_sea", "eastern_europe", "south_caucasus"),
+        ("maritime", "air_missile_defence", "hybrid_threats", "energy_security", "defence_capacity_building", "cyber"),
+        "RUS", _REGIONAL),
+    Aim("southern_flank", "stability on NATO's southern flank: the Mediterranean, Middle East and Sahel",
+        ("mediterranean", "middle_east_gulf", "sahel_africa"),
+        ("maritime", "counter_terrorism", "migration", "border_security", "crisis_management", "stability_policing",
+         "energy_security", "defence_capacity_building"), None, _REGIONAL),
+    Aim("indo_pacific", "stability in the Indo-Pacific", ("indo_pacific",),
+        ("maritime", "cyber", "space", "innovation_technology", "defence_industry", "critical_infrastructure", "intelligence"),
+        "CHN", _REGIONAL),
+    Aim("high_north", "security in the High North and the Arctic", ("high_north", "northern_europe"),
+        ("cold_weather", "maritime", "climate_security", "space", "air_missile_defence"), "RUS", _REGIONAL),
+    Aim("western_balkans", "stability in the Western Balkans", ("western_balkans",),
+        ("crisis_management", "stability_policing", "defence_capacity_building", "counter_ied", "border_security",
+         "resilience", "military_engineering"), None, _REGIONAL),
+    Aim("technology", "filling gaps in emerging and disruptive technologies", (),
+        ("innovation_technology", "space", "cyber", "modelling_simulation", "defence_industry"), None, _THEMATIC),
+    Aim("cyber", "filling gaps in cyber defence and against hybrid threats", (), ("cyber", "hybrid_threats"), None, _THEMATIC),
+    Aim("resilience", "civil preparedness, resilience and critical infrastructure", (),
+        ("resilience", "critical_infrastructure", "energy_security"), None, _THEMATIC),
+    Aim("climate", "climate change and security", (), ("climate_security", "energy_security"), None, _THEMATIC),
+    Aim("industry", "defence industry and armaments cooperation", (),
+        ("defence_industry", "innovation_technology", "logistics"), None, _THEMATIC),
+]}
+AIM_ALIASES = {"mediterranean": "southern_flank", "south": "southern_flank", "balkans": "western_balkans"}
+
+
+def aim(name: str | Aim) -> Aim:
+    """The aim called ``name`` (or an alias such as ``mediterranean``)."""
+    if isinstance(name, Aim):
+        return name
+    key = AIM_ALIASES.get(name, name)
+    if key not in AIMS:
+        hint = suggest(name, [*AIMS, *AIM_ALIASES], n=1)
+        raise InvalidInput(f"unknown aim '{name}'" + (f"; did you mean {hint[0]}?" if hint else "")
+                           + f" (aims: {', '.join(AIMS)})")
+    return AIMS[key]
+
+
+# --- the criteria table -------------------------------------------------------------------------
+
+
+@dataclass
+class CriteriaTable:
+    """Criteria values for each alternative: ``values[i, j]`` is actor ``actors[i]`` on ``criteria[j]`` (NaN = missing)."""
+
+    actors: list[str]
+    names: list[str]
+    criteria: list[Criterion]
+    values: np.ndarray
+    at: str
+    aim: Aim
+    threat: str | None = None
+    notes: list[str] = field(default_factory=list)
+    data_years: dict[str, str] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def benefit(self) -> np.ndarray:
+        return np.array([c.benefit for c in self.criteria], dtype=bool)
+
+    @property
+    def criterion_names(self) -> list[str]:
+        return [c.name for c in self.criteria]
+
+    def filled(self) -> np.ndarray:
+        """The values with every missing one replaced by the worst value on its criterion."""
+        return fill_worst(self.values, self.benefit)
+
+
+def fill_worst(values: np.ndarray, benefit: np.ndarray) -> np.ndarray:
+    """Replace NaN by the column's worst value (min for a benefit, max for a cost); an all-NaN column becomes 0."""
+    x = np.array(values, dtype=float, copy=True)
+    missing = np.isnan(x)
+    if not missing.any():
+        return x
+    with np.errstate(all="ignore"):
+        worst = np.where(benefit, np.nanmin(np.where(missing, np.inf, x), axis=0), np.nanmax(np.where(missing, -np.inf, x), axis=0))
+    worst = np.where(np.isfinite(worst), worst, 0.0)
+    return np.where(missing, worst[None, :], x)
+
+
+def partner_states(r: Registry, at: object = None) -> list[str]:
+    """NATO's partner states at ``at``: states in a partner-type role in NATO or any of its frameworks."""
+    if NATO not in r.arrangements:
+        raise InvalidInput("the registry has no 'nato' arrangement; name the actors to rank with --actors")
+    return sorted({x["actor_id"] for x in r.partners(NATO, at=at) if x["kind"] == "state"})
+
+
+def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
+                   threat: str | None = None, extra: pd.DataFrame | str | Path | None = None,
+                   data_dir: str | Path | None = None) -> CriteriaTable:
+    """Every available criterion for the alternatives at ``at`` (see the module docstring).
+
+    ``threat`` overrides the aim's threat (``"none"`` drops the criterion);
+    ``extra`` is a CSV path or a DataFrame indexed by actor id, one column per
+    user criterion (a column named ``name:cost`` is a cost).
+    """
+    w = window(at)
+    a = aim(aim_name)
+    ids = partner_states(r, w) if actors is None else list(dict.fromkeys(r.actor_id(x) for x in actors))
+    if not ids:
+        raise InvalidInput(f"no alternatives to rank at {w.label}" + (" (NATO has no partner states then)" if actors is None else ""))
+    n = len(ids)
+    cols: list[tuple[Criterion, np.ndarray]] = []
+    notes: list[str] = []
+    unavailable: dict[str, str] = {}
+    years: dict[str, str] = {}
+
+    if a.regions:
+        wanted = set(a.regions)
+        cols.append((CRITERIA["region"], np.array([len(wanted & set(r.actors[i].regions)) for i in ids], dtype=float)))
+    else:
+        unavailable["region"] = f"the aim '{a.name}' names no region"
+
+    table = r.participation_table(w)
+    table = table[table.category != "suspended"]
+    caps = set(a.capabilities)
+    thematic = {x.id for x in r.as_of(w).arrangements if x.kind in THEMATIC_KINDS and caps & set(x.issue_areas)}
+    counts = table[table.arrangement_id.isin(thematic)].groupby("actor_id").arrangement_id.nunique()
+    cols.append((CRITERIA["capability"], np.array([counts.get(i, 0) for i in ids], dtype=float)))
+
+    if NATO in r.arrangements:
+        part_rows = r.partners(NATO, at=w)
+        fw = {}
+        for x in part_rows:
+            if r.arrangements[x["arrangement_id"]].kind in FRAMEWORK_KINDS:
+                fw.setdefault(x["actor_id"], set()).add(x["arrangement_id"])
+        cols.append((CRITERIA["frameworks"], np.array([len(fw.get(i, ())) for i in ids], dtype=float)))
+        if EOP in r.arrangements:
+            cols.append((CRITERIA["eop"], np.array([float(EOP in fw.get(i, ())) for i in ids])))
+        else:
+            unavailable["eop"] = "the registry has no 'eop' arrangement"
+        cols.append((CRITERIA["years"], _partnership_years(r, ids, w)))
+    else:
+        for c in ("frameworks", "eop", "years"):
+            unavailable[c] = "the registry has no 'nato' arrangement"
+
+    threat_id = None if threat is not None and threat.lower() == "none" else (threat or a.threat)
+    if threat is None and threat_id is not None and threat_id not in r.actors:
+        unavailable["threat_distance"] = f"the aim's threat {threat_id} is not in the registry"
+        threat_id = None
+    elif threat_id is not None:
+        threat_id = r.actor_id(threat_id)
+    research = _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years)
+    cols.extend(research)
+    if threat_id is None:
+        unavailable.setdefault("threat_distance", f"the aim '{a.name}' names no threat (use --threat)")
+    unavailable["alignment"] = _alignment_note()
+    notes.append(f"alignment: {unavailable['alignment']}")
+
+    if extra is not None:
+        cols.extend(_extra_columns(r, ids, extra))
+
+    kept = []
+    for crit, col in cols:
+        if np.isnan(col).all():
+            unavailable[crit.name] = "no alternative has a value"
+            notes.append(f"{crit.name}: left out, no alternative has a value")
+        else:
+            kept.append((crit, col))
+    values = np.column_stack([c for _, c in kept]) if kept else np.empty((n, 0))
+    return CriteriaTable(actors=ids, names=[r.actors[i].name if i in r.actors else i for i in ids],
+                         criteria=[c for c, _ in kept], values=values, at=w.label, aim=a, threat=threat_id,
+                         notes=notes, data_years=years, unavailable=unavailable)
+
+
+def _partnership_years(r: Registry, ids: list[str], w: Window) -> np.ndarray:
+    frameworks = [NATO, *r.descendants(NATO)]
+    first: dict[str, object] = {}
+    for fid in frameworks:
+        for p in r.arrangements[fid].participations:
+            if vocab.ROLES[p.role] in vocab.PARTNER_CATEGORIES and p.start.first < w.stop:
+                if p.actor not in first or p.start.first < first[p.actor]:
+                    first[p.actor] = p.start.first
+    out = [max(0.0, (w.first - first[i]).days / 365.25) if i in first else 0.0 for i in ids]
+    return np.round(np.array(out, dtype=float), 2)
+
+
+def _alignment_note() -> str:
+    try:
+        from ..analytics import similarity  # noqa: F401
+    except ImportError:
+        return "left out: secnet.analytics.similarity is not available"
+    return "left out: alignment scores for the post-2018 registry are not wired in yet"
+
+
+def _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years) -> list[tuple[Criterion, np.ndarray]]:
+    from ..analytics.research_data import read_peacesciencer
+
+    year = w.first.year
+    codes = []
+    for i in ids:
+        actor = r.actors.get(i)
+        spell = actor.cow_at(w.lo) if actor is not None else None
+        codes.append(spell.code if spell else None)
+    out = []
+    try:
+        demo = read_peacesciencer("ccode_democracy", data_dir)
+        nmc = read_peacesciencer("cow_nmc", data_dir)
+        dist = read_peacesciencer("cow_mindist", data_dir) if threat_id is not None else None
+    except SecnetError as e:
+        for c in ("democracy", "cinc", "threat_distance"):
+            unavailable[c] = f"research data unavailable ({e})"
+        notes.append(f"democracy, cinc, threat_distance: left out; {e}")
+        return out
+
+    def latest(df: pd.DataFrame, code_col: str, value_col: str) -> tuple[dict[int, float], dict[int, int]]:
+        d = df.loc[(df.year <= year) & df[value_col].notna(), [code_col, "year", value_col]].sort_values("year")
+        last = d.groupby(code_col).tail(1)
+        return dict(zip(last[code_col].tolist(), last[value_col].astype(float).tolist())), dict(zip(last[code_col].tolist(), last.year.tolist()))
+
+    for name, df, col in (("democracy", demo, "v2x_polyarchy"), ("cinc", nmc, "cinc")):
+        val, yr = latest(df, "ccode", col)
+        column = np.array([val.get(c, np.nan) if c is not None else np.nan for c in codes], dtype=float)
+        used = sorted({yr[c] for c in codes if c in yr})
+        if used:
+            years[name] = f"{used[0]}" if used[0] == used[-1] else f"{used[0]}-{used[-1]}"
+        out.append((CRITERIA[name], column))
+
+    if threat_id is not None:
+        actor = r.actors[threat_id]
+        spell = actor.cow_at(w.lo)
+        if spell is None:
+            raise InvalidInput(f"threat '{threat_id}' has no COW state code at {w.label}; distances are by COW code")
+        t = spell.code
+        d = dist.loc[((dist.ccode1 == t) | (dist.ccode2 == t)) & (dist.year <= year)]
+        other = np.where(d.ccode1.to_numpy() == t, d.ccode2.to_numpy(), d.ccode1.to_numpy())
+        d = pd.DataFrame({"ccode": other, "year": d.year.to_numpy(), "mindist": d.mindist.to_numpy()})
+        val, yr = latest(d, "ccode", "mindist")
+        column = np.array([val.get(c, np.nan) if c is not None else np.nan for c in codes], dtype=float)
+        used = sorted({yr[c] for c in codes if c in yr})
+        if used:
+            years["threat_distance"] = f"{used[0]}" if used[0] == used[-1] else f"{used[0]}-{used[-1]}"
+        out.append((CRITERIA["threat_distance"], column))
+    return out
+
+
+def read_criteria_csv(path: str | Path) -> pd.DataFrame:
+    """User criteria from a CSV file: ``actor_id`` then one column per criterion (``name`` or ``name:cost``).
+
+    Empty cells are missing values. Returns a DataFrame indexed by actor id.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InvalidInput(f"--criteria: cannot read {path}: {e.strerror or e}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not rows[0] or rows[0][0].strip() != "actor_id" or len(rows[0]) < 2:
+        raise InvalidInput(f"{path}:1: the header must be actor_id followed by one column per criterion")
+    header = [h.strip() for h in rows[0]]
+    data: dict[str, list[float]] = {h: [] for h in header[1:]}
+    index = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise InvalidInput(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
+        index.append(row[0].strip())
+        for h, cell in zip(header[1:], row[1:]):
+            cell = cell.strip()
+            try:
+                data[h].append(float(cell) if cell else math.nan)
+            except ValueError:
+                raise InvalidInput(f"{path}:{line}: {h}: '{cell}' is not a number") from None
+    return pd.DataFrame(data, index=pd.Index(index, name="actor_id"))
+
+
+def _extra_columns(r: Registry, ids: list[str], extra) -> list[tuple[Criterion, np.ndarray]]:
+    source = f"user file {extra}" if isinstance(extra, (str, Path)) else "user data"
+    df = read_criteria_csv(extra) if isinstance(extra, (str, Path)) else extra
+    df = df.copy()
+    df.index = [r.actor_id(str(i)) for i in df.index]
+    if df.index.duplicated().any():
+        raise InvalidInput(f"{source}: actor {df.index[df.index.duplicated()][0]} appears twice")
+    out = []
+    for col in df.columns:
+        name, _, direction = str(col).partition(":")
+        name, direction = name.strip(), (direction.strip() or "benefit")
+        if direction not in ("benefit", "cost"):
+            raise InvalidInput(f"{source}: column '{col}': the direction after ':' must be benefit or cost")
+        if name in CRITERIA:
+            raise InvalidInput(f"{source}: column '{name}' clashes with the built-in criterion of that name")
+        values = pd.to_numeric(df[col], errors="coerce").reindex(ids).to_numpy(dtype=float)
+        out.append((Criterion(name, direction, "", source, "supplied by the user"), values))
+    return out
+
+
+# --- weights ------------------------------------------------------------------------------------
+
+
+def parse_weights(spec: str | dict | None) -> dict[str, float | tuple[float, float]]:
+    """``"region=3,capability=2,threat_distance=0.1:0.4"`` -> ``{name: weight or (lo, hi)}``.
+
+    A ``lo:hi`` range is a share of the total weight (0-1), used by SMAA; the
+    deterministic ranking uses its midpoint.
+    """
+    if spec is None:
+        return {}
+    items = spec.items() if isinstance(spec, dict) else _split_spec(spec)
+    out: dict[str, float | tuple[float, float]] = {}
+    for name, raw in items:
+        if isinstance(raw, str) and ":" in raw:
+            lo, hi = (_number(name, x) for x in raw.split(":", 1))
+            if not 0 <= lo <= hi <= 1:
+                raise InvalidInput(f"--weights: {name}={raw}: a range lo:hi needs 0 <= lo <= hi <= 1 (shares of the total)")
+            out[name] = (lo, hi)
+        elif isinstance(raw, tuple):
+            out[name] = (float(raw[0]), float(raw[1]))
+        else:
+            w = _number(name, raw)
+            if w < 0:
+                raise InvalidInput(f"--weights: {name}={raw}: weights must not be negative")
+            out[name] = w
+    return out
+
+
+def _split_spec(spec: str) -> list[tuple[str, str]]:
+    out = []
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            raise InvalidInput(f"--weights: expected name=value, found '{item.strip()}'")
+        out.append((name.strip(), value.strip()))
+    if not out:
+        raise InvalidInput("--weights: give at least one name=value")
+    return out
+
+
+def _number(name: str, raw) -> float:
+    try:
+        x = float(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"--weights: {name}: '{raw}' is not a number") from None
+    if not math.isfinite(x):
+        raise InvalidInput(f"--weights: {name}: '{raw}' is not a finite number")
+    return x
+
+
+def resolve_weights(t: CriteriaTable, weights=None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Weights for the table's criteria (normalised to sum 1) and, if any range was given, SMAA bounds.
+
+    Without ``weights`` the aim's preset is used. Bounds are an ``(m, 2)``
+    array of shares; a criterion with no weight is out of play (0, 0), one
+    with a point weight is free (0, 1).
+    """
+    parsed = parse_weights(weights)
+    names = t.criterion_names
+    if not parsed:
+        preset = {k: v for k, v in t.aim.weights.items() if k in names}
+        dropped = sorted(k for k in t.aim.weights if k not in names)
+        if dropped:
+            t.notes.append(f"preset weights for {', '.join(dropped)} dropped: " + "; ".join(
+                f"{k}: {t.unavailable.get(k, 'not available')}" for k in dropped))
+        parsed = preset
+    for k in parsed:
+        if k in names:
+            continue
+        if k in t.unavailable:
+            raise InvalidInput(f"--weights: criterion '{k}' is not available: {t.unavailable[k]}")
+        hint = suggest(k, names, n=1)
+        raise InvalidInput(f"--weights: unknown criterion '{k}'" + (f"; did you mean {hint[0]}?" if hint else "")
+                           + f" (criteria: {', '.join(names)})")
+    w = np.array([(sum(v) / 2 if isinstance(v, tuple) else v) if (v := parsed.get(k)) is not None else 0.0
+                  for k in names], dtype=float)
+    if not w.sum() > 0:
+        raise InvalidInput("--weights: every weight is zero; give at least one criterion a positive weight")
+    bounds = None
+    if any(isinstance(v, tuple) for v in parsed.values()):
+        bounds = np.array([v if isinstance(v, tuple) else ((0.0, 1.0) if parsed.get(k, 0) > 0 else (0.0, 0.0))
+                           for k in names for v in [parsed.get(k, 0.0)]], dtype=float)
+    return w / w.sum(), bounds
+
+
+# --- scoring methods ----------------------------------------------------------------------------
+
+
+def minmax_normalise(values: np.ndarray, benefit: np.ndarray) -> np.ndarray:
+    """``r_ij`` in [0, 1], 1 = best on the criterion; a constant criterion gives 0 for everyone."""
+    x = np.asarray(values, dtype=float)
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    span = hi - lo
+    r = np.where(benefit, x - lo, hi - x) / np.where(span > 0, span, 1.0)
+    r[:, span <= 0] = 0.0
+    return r
+
+
+def vector_normalise(values: np.ndarray) -> np.ndarray:
+    """``x_ij / sqrt(sum_i x_ij^2)``; an all-zero criterion stays 0."""
+    x = np.asarray(values, dtype=float)
+    norm = np.sqrt((x ** 2).sum(axis=0))
+    return x / np.where(norm > 0, norm, 1.0)
+
+
+def weighted_sum(values: np.ndarray, benefit: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``S_i = sum_j w_j r_ij`` on min-max normalised criteria (weights normalised to sum 1).
+
+    >>> weighted_sum(np.array([[1., 10.], [3., 30.]]), np.array([True, False]), np.array([1., 1.]))
+    array([0.5, 0.5])
+    """
+    w = _check_weights(weights, values)
+    return minmax_normalise(values, benefit) @ w
+
+
+def topsis(values: np.ndarray, benefit: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """TOPSIS closeness ``C_i = D-_i / (D+_i + D-_i)`` (Hwang & Yoon 1981); 1 = the ideal itself.
+
+    Vector normalisation, weighted; ``A+``/``A-`` are the best/worst weighted
+    value per criterion. Alternatives that all coincide get 0.
+    """
+    w = _check_weights(weights, values)
+    v = vector_normalise(values) * w
+    best = np.where(benefit, v.max(axis=0), v.min(axis=0))
+    worst = np.where(benefit, v.min(axis=0), v.max(axis=0))
+    dp = np.sqrt(((v - best) ** 2).sum(axis=1))
+    dm = np.sqrt(((v - worst) ** 2).sum(axis=1))
+    total = dp + dm
+    return np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.0)
+
+
+def _check_weights(weights, values) -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (np.asarray(values).shape[1],):
+        raise InvalidInput(f"expected {np.asarray(values).shape[1]} weights, got {w.size}")
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise InvalidInput("weights must be finite and not negative")
+    if not w.sum() > 0:
+        raise InvalidInput("every weight is zero; give at least one criterion a positive weight")
+    return w / w.sum()
+
+
+def competition_ranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score; equal scores share the better rank ("1224")."""
+    s = np.asarray(scores, dtype=float)
+    return 1 + (s[None, :] > s[:, None]).sum(axis=1)
+
+
+def score(values: np.ndarray, benefit: np.ndarray, weights: np.ndarray, method: str = "weighted_sum") -> np.ndarray:
+    """Scores by ``method`` (``weighted_sum`` or ``topsis``)."""
+    if method == "weighted_sum":
+        return weighted_sum(values, benefit, weights)
+    if method == "topsis":
+        return topsis(values, benefit, weights)
+    raise InvalidInput(f"unknown method '{method}' (methods: {', '.join(METHODS)})")
+
+
+# --- SMAA-2 ------------------------------------------------------------------------------------
+
+
+def sample_weights(rng: np.random.Generator, size: int, bounds: np.ndarray, max_rejection: float = 1e4) -> tuple[np.ndarray, int]:
+    """``size`` weight vectors drawn uniformly from ``{w >= 0, sum w = 1, lo <= w <= hi}``.
+
+    The lower bounds are taken out first (``w = lo + (1 - sum lo) u`` with
+    ``u`` uniform on the simplex, an affine map that keeps uniformity); the
+    upper bounds by rejection. Returns the draws and how many were tried.
+    """
+    lo, hi = bounds[:, 0], bounds[:, 1]
+    active = np.flatnonzero(hi > 0)
+    free = 1.0 - lo.sum()
+    out = np.zeros((size, len(lo)))
+    if free <= 1e-12:
+        out[:] = lo
+        return out, size
+    tight = (hi[active] < lo[active] + free - 1e-12).any()
+    got, tried = 0, 0
+    while got < size:
+        want = size - got if not tight else max(1024, int(1.2 * (size - got) * max(1.0, tried / max(got, 1))))
+        e = rng.standard_exponential((want, active.size))
+        u = e / e.sum(axis=1, keepdims=True)
+        w = lo[active] + free * u
+        tried += want
+        if tight:
+            w = w[(w <= hi[active] + 1e-12).all(axis=1)]
+        take = min(size - got, len(w))
+        out[got:got + take, active] = w[:take]
+        got += take
+        if tight and tried >= 100_000 and got / tried < 1 / max_rejection:
+            raise InvalidInput(f"--weights: the ranges leave too little room to sample (acceptance {got / tried:.2e}); widen them")
+    if lo[hi <= 0].any():
+        out[:, hi <= 0] = 0.0
+    return out, tried
+
+
+def _chunk_scores(x: np.ndarray, benefit: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
+    """Scores for a chunk of weight draws ``w`` (d x m): exact values ``x`` (n x m) or perturbed (d x n x m)."""
+    if x.ndim == 2:
+        if method == "weighted_sum":
+            return w @ minmax_normalise(x, benefit).T
+        r = vector_normalise(x)
+        best = np.where(benefit, r.max(axis=0), r.min(axis=0))
+        worst = np.where(benefit, r.min(axis=0), r.max(axis=0))
+        w2 = w * w
+        dp = np.sqrt(np.maximum(w2 @ ((r - best) ** 2).T, 0))
+        dm = np.sqrt(np.maximum(w2 @ ((r - worst) ** 2).T, 0))
+    else:
+        if method == "weighted_sum":
+            lo, hi = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+            span = hi - lo
+            r = np.where(benefit, x - lo, hi - x) / np.where(span > 0, span, 1.0)
+            r = np.where(span > 0, r, 0.0)
+            return np.einsum("dnm,dm->dn", r, w)
+        norm = np.sqrt((x ** 2).sum(axis=1, keepdims=True))
+        v = x / np.where(norm > 0, norm, 1.0) * w[:, None, :]
+        best = np.where(benefit, v.max(axis=1, keepdims=True), v.min(axis=1, keepdims=True))
+        worst = np.where(benefit, v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True))
+        dp = np.sqrt(((v - best) ** 2).sum(axis=2))
+        dm = np.sqrt(((v - worst) ** 2).sum(axis=2))
+    total = dp + dm
+    return np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.0)
+
+
+def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_sum", bounds: np.ndarray | None = None,
+          draws: int = 10_000, seed: int = 0, uncertainty: float = 0.0, chunk: int = 16_384) -> dict:
+    """SMAA-2 (Lahdelma & Salminen 2001) over weights drawn uniformly from the (bounded) simplex.
+
+    ``values``: n alternatives x m criteria, no missing values. ``bounds``:
+    ``(m, 2)`` shares ``[lo, hi]`` (default: every criterion free, ``[0, 1]``;
+    ``hi = 0`` takes a criterion out of play). Work is done in chunks of
+    ``chunk`` draws, so memory stays bounded whatever ``draws`` is: ranks come
+    from one ``argsort`` per chunk and are counted with ``bincount``. Ties
+    (of measure zero under continuous weights) go to the earlier alternative.
+
+    Returns ``acceptability`` (n x n, ``[i, r-1] = b_i^r``), ``central_weights``
+    (n x m; NaN where ``b_i^1 = 0``), ``confidence`` (n), ``holistic`` (n),
+    ``draws`` and ``acceptance`` (share of tried draws inside the ranges).
+    """
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 1:
+        raise InvalidInput("SMAA needs at least one alternative and one criterion")
+    if np.isnan(x).any():
+        raise InvalidInput("SMAA needs complete criteria values; fill missing ones first (fill_worst)")
+    if method not in METHODS:
+        raise InvalidInput(f"unknown method '{method}' (methods: {', '.join(METHODS)})")
+    if draws < 1:
+        raise InvalidInput("--draws must be at least 1")
+    if uncertainty < 0:
+        raise InvalidInput("--uncertainty must not be negative")
+    n, m = x.shape
+    benefit = np.asarray(benefit, dtype=bool)
+    b = np.tile([0.0, 1.0], (m, 1)) if bounds is None else np.asarray(bounds, dtype=float)
+    if b.shape != (m, 2) or (b < 0).any() or (b[:, 0] > b[:, 1]).any():
+        raise InvalidInput("weight ranges must be 0 <= lo <= hi")
+    if b[:, 0].sum() > 1 + 1e-9:
+        raise InvalidInput(f"--weights: the lower bounds add up to {b[:, 0].sum():.3g} > 1")
+    if b[:, 1].sum() < 1 - 1e-9:
+        raise InvalidInput(f"--weights: the upper bounds add up to {b[:, 1].sum():.3g} < 1")
+    rng = np.random.default_rng(seed)
+    sigma = uncertainty * (x.max(axis=0) - x.min(axis=0))
+    if uncertainty > 0:
+        chunk = max(1, min(chunk, 4096))
+    counts = np.zeros(n * n, dtype=np.int64)
+    wsum = np.zeros((n, m))
+    offset = np.arange(n, dtype=np.int64)
+    done, tried = 0, 0
+    while done < draws:
+        d = min(chunk, draws - done)
+        w, t = sample_weights(rng, d, b)
+        tried += t
+        xs = x if uncertainty == 0 else x[None, :, :] + rng.standard_normal((d, n, m)) * sigma
+        s = _chunk_scores(xs, benefit, w, method)
+        order = np.argsort(-s, axis=1, kind="stable")  # order[k, r] = the alternative ranked r+1 in draw k
+        first = order[:, 0].copy()
+        order *= n
+        order += offset
+        counts += np.bincount(order.ravel(), minlength=n * n)
+        for j in range(m):
+            wsum[:, j] += np.bincount(first, weights=w[:, j], minlength=n)
+        done += d
+    acc = counts.reshape(n, n) / draws  # counts[i * n + r]: alternative i at rank r + 1
+    firsts = acc[:, 0] * draws
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central = np.where(firsts[:, None] > 0, wsum / firsts[:, None], np.nan)
+    alpha = np.ones(1) if n == 1 else (n - 1 - np.arange(n)) / (n - 1)
+    return {"acceptability": acc, "central_weights": central,
+            "confidence": _confidence(x, benefit, central, method, sigma, rng, min(draws, 10_000)),
+            "holistic": acc @ alpha, "draws": draws, "acceptance": draws / tried if tried else 1.0}
+
+
+def _confidence(x, benefit, central, method, sigma, rng, draws) -> np.ndarray:
+    """``p_i^c``: how often ``i`` ranks first with its central weights (exact values: 0 or 1)."""
+    n = x.shape[0]
+    have = ~np.isnan(central).any(axis=1)
+    conf = np.zeros(n)
+    if not have.any():
+        return conf
+    idx = np.flatnonzero(have)
+    wc = central[idx]
+    if not (sigma > 0).any():
+        s = _chunk_scores(x, benefit, wc, method)
+        conf[idx] = (np.argmax(s, axis=1) == idx).astype(float)
+        return conf
+    hits = np.zeros(idx.size)
+    step = max(1, 2_000_000 // (n * n + n * x.shape[1]))
+    done = 0
+    while done < draws:
+        d = min(step, draws - done)
+        xs = x[None, :, :] + rng.standard_normal((d, n, x.shape[1])) * sigma
+        for k, i in enumerate(idx):
+            s = _chunk_scores(xs, benefit, np.broadcast_to(wc[k], (d, wc.shape[1])), method)
+            hits[k] += (np.argmax(s, axis=1) == i).sum()
+        done += d
+    conf[idx] = hits / draws
+    return conf
+
+
+# --- the public verbs ---------------------------------------------------------------------------
+
+
+def prioritise(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
+               threat: str | None = None, weights=None, method: str = "weighted_sum", extra=None,
+               data_dir: str | Path | None = None) -> dict:
+    """Rank partners for an aim at ``at`` by ``method`` under ``weights`` (default: the aim's preset).
+
+    Returns ``criteria`` (name, direction, unit, source, weight, missing),
+    ``ranking`` (rank, actor_id, name, score and every criterion's raw value),
+    ``weights`` and ``notes``.
+    """
+    if method not in METHODS:
+        raise InvalidInput(f"unknown method '{method}' (methods: {', '.join(METHODS)})")
+    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir)
+    w, _ = resolve_weights(t, weights)
+    s = score(t.filled(), t.benefit, w, method)
+    ranks = competition_ranks(s)
+    rows = []
+    for i in np.lexsort((np.array(t.names), -s)):
+        row = {"rank": int(ranks[i]), "actor_id": t.actors[i], "name": t.names[i], "score": round(float(s[i]), 6)}
+        row.update({c.name: (None if np.isnan(t.values[i, j]) else _plain(t.values[i, j])) for j, c in enumerate(t.criteria)})
+        rows.append(row)
+    return {"at": t.at, "aim": t.aim.name, "method": method, "threat": t.threat,
+            "weights": {c.name: round(float(x), 6) for c, x in zip(t.criteria, w)},
+            "criteria": _criteria_rows(t, w), "ranking": rows, "notes": t.notes}
+
+
+def acceptability(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
+                  threat: str | None = None, weights=None, method: str = "weighted_sum", extra=None,
+                  draws: int = 10_000, seed: int = 0, uncertainty: float = 0.0, data_dir: str | Path | None = None) -> dict:
+    """SMAA-2 sensitivity of the partner ranking (see :func:`smaa2`).
+
+    The criteria in play are those with a positive weight (given, or the aim's
+    preset); their weights are drawn uniformly from the simplex, inside any
+    ranges given as ``name=lo:hi``. Rows are sorted by first-rank acceptability.
+    """
+    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir)
+    w, bounds = resolve_weights(t, weights)
+    if bounds is None:
+        bounds = np.array([(0.0, 1.0) if x > 0 else (0.0, 0.0) for x in w])
+    res = smaa2(t.filled(), t.benefit, method=method, bounds=bounds, draws=draws, seed=seed, uncertainty=uncertainty)
+    point = competition_ranks(score(t.filled(), t.benefit, w, method))
+    acc = res["acceptability"]
+    n = len(t.actors)
+    in_play = [c.name for c, (_, hi) in zip(t.criteria, bounds) if hi > 0]
+    rows = []
+    expected = acc @ np.arange(1, n + 1)
+    for i in np.lexsort((expected, -acc[:, 0])):
+        row = {"actor_id": t.actors[i], "name": t.names[i], "rank_at_weights": int(point[i])}
+        row.update({f"b{k + 1}": round(float(acc[i, k]), 4) for k in range(n)})
+        row["expected_rank"] = round(float(expected[i]), 3)
+        row["holistic"] = round(float(res["holistic"][i]), 4)
+        row["confidence"] = round(float(res["confidence"][i]), 4)
+        cw = res["central_weights"][i]
+        row["central_weights"] = None if np.isnan(cw).any() else {
+            c.name: round(float(x), 4) for c, x in zip(t.criteria, cw) if c.name in in_play}
+        rows.append(row)
+    return {"at": t.at, "aim": t.aim.name, "method": method, "threat": t.threat, "draws": draws, "seed": seed,
+            "uncertainty": uncertainty, "acceptance": round(float(res["acceptance"]), 4), "criteria_in_play": in_play,
+            "bounds": {c.name: [float(lo), float(hi)] for c, (lo, hi) in zip(t.criteria, bounds) if hi > 0},
+            "criteria": _criteria_rows(t, w), "rows": rows, "notes": t.notes}
+
+
+def _criteria_rows(t: CriteriaTable, w: np.ndarray) -> list[dict]:
+    out = []
+    for j, c in enumerate(t.criteria):
+        missing = [t.actors[i] for i in np.flatnonzero(np.isnan(t.values[:, j]))]
+        out.append({"criterion": c.name, "direction": c.direction, "unit": c.unit, "weight": round(float(w[j]), 6),
+                    "source": c.source, "data_years": t.data_years.get(c.name), "missing": missing,
+                    "description": c.description})
+    for name, why in t.unavailable.items():
+        if name not in t.criterion_names:
+            out.append({"criterion": name, "direction": CRITERIA[name].direction if name in CRITERIA else "",
+                        "unit": "", "weight": None, "source": why, "data_years": None, "missing": [],
+                        "description": "not used"})
+    return out
+
+
+def _plain(x: float):
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else round(float(x), 6)
