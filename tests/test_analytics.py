@@ -14,6 +14,7 @@ import json
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from secnet.analytics import coverage, formats, graph, timeline
 from secnet.analytics.export import export
@@ -266,3 +267,27 @@ def test_cohesion_clustering_matches_networkx(r):
         c = graph.cohesion(g, scope)
         assert c["avg_clustering"] == pytest.approx(nx.average_clustering(sub))
         assert c["density"] == pytest.approx(nx.density(sub))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 12), st.integers(0, 10**6), st.floats(0.1, 0.9))
+def test_betweenness_matches_networkx_on_random_weighted_graphs(n, seed, p):
+    rng = np.random.default_rng(seed)
+    g = nx.gnp_random_graph(n, p, seed=seed)
+    for a, b in g.edges:
+        g.edges[a, b]["weight"] = float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0, 5.0]))
+        g.edges[a, b]["distance"] = 1.0 / g.edges[a, b]["weight"]
+    ours = graph.betweenness_centrality(nx.to_numpy_array(g, nodelist=list(g), weight="weight"))
+    ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    assert ours == pytest.approx([ref[v] for v in g], abs=1e-9)
+
+
+def test_metrics_on_the_real_network_match_networkx():
+    r = Registry.from_yaml()
+    g = graph.actor_graph(r, "2024-06-01")
+    rows = {x["actor_id"]: x for x in graph.metrics(g)}
+    for _, _, d in g.edges(data=True):
+        d["distance"] = 1.0 / d["weight"]
+    ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    for v, value in ref.items():
+        assert rows[v]["betweenness"] == pytest.approx(value, abs=2e-6)

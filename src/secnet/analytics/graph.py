@@ -164,25 +164,63 @@ def metrics(g: nx.Graph) -> list[dict]:
     """Per actor: degree, weighted degree, betweenness (distance 1/weight), eigenvector centrality."""
     if g.number_of_nodes() == 0:
         return []
-    for _, _, d in g.edges(data=True):
-        d["distance"] = 1.0 / d["weight"] if d.get("weight") else float("inf")
-    betweenness = nx.betweenness_centrality(g, weight="distance", normalized=True)
-    eigen = _eigenvector(g)
-    strength = dict(g.degree(weight="weight"))
+    nodes = list(g.nodes)
+    weights = nx.to_numpy_array(g, nodelist=nodes, weight="weight")
+    betweenness = dict(zip(nodes, betweenness_centrality(weights)))
+    eigen = dict(zip(nodes, eigenvector_centrality(weights)))
+    strength = dict(zip(nodes, weights.sum(axis=1)))
     return sorted(
         ({"actor_id": n, "name": g.nodes[n].get("label", n), "kind": g.nodes[n].get("kind"), "degree": g.degree(n),
-          "weighted_degree": round(strength[n], 6), "betweenness": round(betweenness[n], 6),
-          "eigenvector": round(eigen.get(n, 0.0), 6)} for n in g.nodes),
+          "weighted_degree": round(float(strength[n]), 6), "betweenness": round(float(betweenness[n]), 6),
+          "eigenvector": round(float(eigen[n]), 6)} for n in nodes),
         key=lambda x: (-x["weighted_degree"], x["actor_id"]),
     )
 
 
-def _eigenvector(g: nx.Graph) -> dict[str, float]:
-    """Eigenvector centrality per connected component's leading eigenvector (weights), 0 for isolates."""
-    try:
-        return nx.eigenvector_centrality(g, weight="weight", max_iter=1000, tol=1e-9)
-    except (nx.PowerIterationFailedConvergence, nx.NetworkXError):
-        return {n: 0.0 for n in g.nodes}
+def betweenness_centrality(weights: np.ndarray) -> np.ndarray:
+    """Normalised betweenness of an undirected weighted graph, distance = 1 / weight (Brandes 2001).
+
+    ``weights`` is the symmetric weight matrix (0 = no tie). For every source s:
+    shortest distances ``D`` (Floyd-Warshall); the shortest-path DAG
+    ``P_s[u, v] = [D[s,u] + d(u,v) = D[s,v]]``; path counts ``sigma_s`` solve
+    ``(I - P_s^T) sigma_s = e_s``; dependencies ``delta_s`` solve
+    ``(I - M_s) delta_s = M_s 1`` with ``M_s[v, w] = P_s[v, w] sigma_s[v] / sigma_s[w]``.
+    All sources are solved at once as batched linear systems. The result is
+    ``sum_s delta_s[v] / ((n - 1)(n - 2))``, as networkx normalises it.
+    """
+    n = weights.shape[0]
+    if n <= 2:
+        return np.zeros(n)
+    with np.errstate(divide="ignore"):
+        dist = np.where(weights > 0, 1.0 / weights, np.inf)
+    np.fill_diagonal(dist, 0.0)
+    d = dist.copy()
+    for k in range(n):
+        np.minimum(d, d[:, k:k + 1] + d[k:k + 1, :], out=d)
+    tol = 1e-9 * max(1.0, float(np.max(d[np.isfinite(d)])))
+    edge = np.isfinite(dist) & ~np.eye(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        pred = edge[None, :, :] & (np.abs(d[:, :, None] + dist[None, :, :] - d[:, None, :]) <= tol)
+    pred &= np.isfinite(d)[:, :, None]
+    eye = np.eye(n)
+    p = pred.astype(np.float64)
+    sigma = np.linalg.solve(eye[None] - p.transpose(0, 2, 1), eye[:, :, None])[:, :, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(sigma[:, None, :] > 0, sigma[:, :, None] / sigma[:, None, :], 0.0)
+    m = p * ratio
+    delta = np.linalg.solve(eye[None] - m, m.sum(axis=2)[:, :, None])[:, :, 0]
+    delta[np.arange(n), np.arange(n)] = 0.0
+    return delta.sum(axis=0) / ((n - 1) * (n - 2))
+
+
+def eigenvector_centrality(weights: np.ndarray) -> np.ndarray:
+    """The leading eigenvector of the weight matrix, non-negative, unit length (Bonacich 1972)."""
+    if weights.shape[0] == 0:
+        return np.zeros(0)
+    vals, vecs = np.linalg.eigh(weights)
+    lead = np.abs(vecs[:, np.argmax(vals)])
+    norm = np.linalg.norm(lead)
+    return lead / norm if norm else lead
 
 
 def communities(g: nx.Graph, seed: int = 0) -> list[list[str]]:
@@ -247,7 +285,6 @@ def write_graph(g: nx.Graph, path: str, fmt: str) -> None:
             if isinstance(v, (list, tuple)) or v is None:
                 d[k] = ";".join(map(str, v)) if v is not None else ""
     for _, _, d in h.edges(data=True):
-        d.pop("distance", None)
         d.pop("by_arrangement", None)
         for k, v in list(d.items()):
             if isinstance(v, (list, tuple)) or v is None:
@@ -265,6 +302,5 @@ def node_link(g: nx.Graph) -> dict:
     """The graph as plain JSON-able data (networkx node-link form)."""
     data = nx.node_link_data(g, edges="links")
     for link in data["links"]:
-        link.pop("distance", None)
         link.pop("by_arrangement", None)
     return data
