@@ -270,10 +270,14 @@ def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None
 
 
 def layout(g: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Node positions for drawing (force-directed, reproducible with ``seed``)."""
+    """Positions for drawing the largest connected component (force-directed, reproducible with ``seed``).
+
+    Ties are laid out unweighted: the heavy allied core would otherwise collapse to a point.
+    """
     if g.number_of_nodes() == 0:
         return {}
-    pos = nx.spring_layout(g, weight="weight", seed=seed, k=1.5 / max(1, g.number_of_nodes()) ** 0.5)
+    core = g.subgraph(max(nx.connected_components(g), key=len))
+    pos = nx.spring_layout(core, weight=None, seed=seed, k=2.5 / max(1, core.number_of_nodes()) ** 0.5, iterations=200)
     return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 

@@ -63,10 +63,13 @@ def render_html(r: Registry, at: object = None) -> tuple[str, dict]:
     strength = dict(g.degree(weight="weight"))
     top = max(strength.values(), default=1.0) or 1.0
     nodes = [{"id": n, "x": pos[n][0], "y": pos[n][1], "size": 10 * strength[n] / top,
-              "group": "member" if n in allies else "partner" if n in partners else "other"} for n in g.nodes]
-    edges = [(a, b, e["weight"]) for a, b, e in g.edges(data=True)]
+              "group": "member" if n in allies else "partner" if n in partners else "other"} for n in g.nodes if n in pos]
+    # The stronger half of the ties: the full set hides the structure under ink.
+    drawn = sorted(e["weight"] for a, b, e in g.edges(data=True) if a in pos and b in pos)
+    cut = drawn[len(drawn) // 2] if drawn else 0
+    edges = [(a, b, e["weight"]) for a, b, e in g.edges(data=True) if a in pos and b in pos and e["weight"] >= cut]
     images = {
-        "network": _data_uri(charts.network_png(nodes, edges, f"Partnership network at {d['at']} (actor ties, weighted)")),
+        "network": _data_uri(charts.network_png(nodes, edges, f"Partnership network at {d['at']}: largest connected group, stronger half of ties")),
         "timeline": _data_uri(charts.lines_png(
             {"NATO members": ([c["year"] for c in d["counts"]], [c["members"] for c in d["counts"]]),
              "NATO partners (all frameworks)": ([c["year"] for c in d["counts"]], [c["partners"] for c in d["counts"]])},

@@ -46,6 +46,7 @@ def lines_png(series: dict[str, tuple[list[int], list[float]]], title: str, ylab
         ax.step(xs, ys, where="post", label=name)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     return _png(fig)

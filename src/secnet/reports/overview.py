@@ -9,6 +9,10 @@ from __future__ import annotations
 from ..registry import Registry, window
 
 NATO = "nato"
+#: Where the overview looks for partners: NATO's frameworks and bilateral bodies. Centres of
+#: Excellence' contributing participants and NATO's own applicants are partners too, but not
+#: partnership frameworks; `secnet partners nato` lists them all.
+FRAMEWORK_KINDS = frozenset({"partnership_framework", "consultative_body"})
 
 
 def overview(r: Registry, at: object = None) -> dict:
@@ -22,6 +26,7 @@ def overview(r: Registry, at: object = None) -> dict:
         {"framework": p["arrangement_id"], "framework_name": r.arrangements[p["arrangement_id"]].name,
          "actor_id": p["actor_id"], "name": p["name"], "kind": p["kind"], "role": p["role"], "since": p["start"]}
         for p in r.partners(NATO, at=w)
+        if r.arrangements[p["arrangement_id"]].kind in FRAMEWORK_KINDS
     ]
     snap = r.as_of(w)
     by_arr: dict[str, list[dict]] = {}
