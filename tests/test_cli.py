@@ -110,3 +110,23 @@ def test_python_dash_m_and_no_traceback(mini, tmp_path):
     assert proc.returncode == 0, proc.stderr
     proc = subprocess.run([sys.executable, "-m", "secnet", "validate", "/nonexistent"], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "not a dataset directory" in proc.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("impact", "aukuss"), "unknown arrangement 'aukuss'; did you mean aukus?"),
+    (("impact", "aukus", "--at", "2019-01-01"), "aukus does not exist at 2019-01-01"),
+    (("audit", "--at", "1948-06-01"), "before NATO existed"),
+    (("audit", "--from", "2020", "--to", "2010"), "--from 2020 is after --to 2010"),
+    (("export", "--to", "out.xlsx"), "unknown export format '.xlsx'"),
+    (("export", "--to", "/no/such/dir/x.csv"), "directory /no/such/dir does not exist"),
+    (("export", "--to", "x.csv", "--graph", "tree"), "--graph: 'tree' is not one of"),
+    (("brief", "--out", "/proc/forbidden/out"), "--out /proc/forbidden/out: cannot create directory"),
+    (("network", "--arrangement-kind", "club"), "unknown arrangement kind club"),
+    (("coverage", "XXX"), "unknown actor 'XXX'"),
+])
+def test_analytics_bad_input_is_one_line_and_exit_2(run, args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = run(*args)
+    assert res.code == 2, res.out
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], res.err

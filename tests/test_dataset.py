@@ -256,3 +256,11 @@ def test_aukus_impact_2021(r):
     assert x["n_allies_left_out"] == 28 and "FRA" in x["allies_left_out"]
     assert x["members_outside_nato"] == ["AUS"]
     assert {(c["ally"], c["non_member"]) for c in x["cross_line_ties"]} == {("GBR", "AUS"), ("USA", "AUS")}
+
+
+def test_formats_at_founding_and_later(r):
+    assert ids(r.members("visegrad", at="1991-03-01")) == {"CSK", "HUN", "POL"}
+    assert ids(r.members("visegrad", at="1993-06-01")) == {"CZE", "HUN", "POL", "SVK"}
+    assert {"FIN", "SWE"} <= ids(r.members("jef", at="2018-01-01")) and "ISL" not in ids(r.members("jef", at="2018-01-01"))
+    assert ids(r.members("nordefco", at="2010-01-01")) == {"DNK", "FIN", "ISL", "NOR", "SWE"}
+    assert ids(r.members("weimar-triangle", at="2000-01-01")) == {"DEU", "FRA", "POL"}
