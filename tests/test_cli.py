@@ -113,7 +113,7 @@ def test_python_dash_m_and_no_traceback(mini, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("impact", "aukuss"), "unknown arrangement 'aukuss'; did you mean aukus?"),
+    (("impact", "aukuss"), "unknown arrangement 'aukuss'; did you mean aukus"),
     (("impact", "aukus", "--at", "2019-01-01"), "aukus does not exist at 2019-01-01"),
     (("audit", "--at", "1948-06-01"), "before NATO existed"),
     (("audit", "--from", "2020", "--to", "2010"), "--from 2020 is after --to 2010"),
