@@ -275,7 +275,8 @@ def test_betweenness_matches_networkx_on_random_weighted_graphs(n, seed, p):
     rng = np.random.default_rng(seed)
     g = nx.gnp_random_graph(n, p, seed=seed)
     for a, b in g.edges:
-        g.edges[a, b]["weight"] = float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0, 5.0]))
+        # Reciprocals exactly representable in binary: networkx compares path lengths exactly.
+        g.edges[a, b]["weight"] = float(rng.choice([0.5, 1.0, 2.0, 4.0, 8.0]))
         g.edges[a, b]["distance"] = 1.0 / g.edges[a, b]["weight"]
     ours = graph.betweenness_centrality(nx.to_numpy_array(g, nodelist=list(g), weight="weight"))
     ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
@@ -291,3 +292,16 @@ def test_metrics_on_the_real_network_match_networkx():
     ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
     for v, value in ref.items():
         assert rows[v]["betweenness"] == pytest.approx(value, abs=2e-6)
+
+
+def test_betweenness_counts_paths_of_equal_length_despite_float_rounding():
+    """0 -1.5- 1 -3- 2 has length 2/3 + 1/3 = 1, the same as the direct 0 -1- 2 (exact arithmetic)."""
+    from fractions import Fraction
+
+    w = np.zeros((4, 4))
+    for a, b, x in [(0, 1, 1.5), (1, 2, 3.0), (0, 2, 1.0), (2, 3, 1.0)]:
+        w[a, b] = w[b, a] = x
+    ours = graph.betweenness_centrality(w)
+    # By hand with exact fractions: pairs (0,2) and (0,3) each have two shortest paths, one through 1.
+    # Node 1: 1/2 + 1/2 = 1; node 2: (0,3) both paths + (1,3) = 2. Normalised by (n-1)(n-2)/2 = 3.
+    assert ours == pytest.approx([0, float(Fraction(1, 3)), float(Fraction(2, 3)), 0])

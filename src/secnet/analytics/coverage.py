@@ -49,10 +49,10 @@ def _later(a: str, b: str | None) -> str:
     return a if _first_day(a) >= _first_day(b) else b
 
 
-def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd.DataFrame:
-    """Every pledge in force at ``at``: one row per giver, receiver, arrangement and obligation type."""
+def pledge_rows(r: Registry, at: object = None, types: set[str] | None = None) -> list[tuple]:
+    """:func:`pledges` as plain tuples in :data:`PLEDGE_COLUMNS` order (the fast path for analytics)."""
     w = window(at)
-    rows = []
+    rows, seen = [], set()
     for arr in r.arrangements.values():
         obs = [
             o for o in arr.obligations
@@ -65,28 +65,42 @@ def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd
         for o in obs:
             givers = [p for p in people if _matches(p["role"], o.from_role)]
             receivers = [p for p in people if _matches(p["role"], o.to_role)]
+            ob_start = None if o.start is None else str(o.start)
             for g in givers:
                 for q in receivers:
-                    if g["actor_id"] == q["actor_id"]:
+                    key = (g["actor_id"], q["actor_id"], arr.id, o.type, o.binding)
+                    if g["actor_id"] == q["actor_id"] or key in seen:
                         continue
-                    since = _later(_later(g["start"], q["start"]), None if o.start is None else str(o.start))
-                    rows.append((g["actor_id"], q["actor_id"], arr.id, o.type, o.binding, o.article, since,
+                    seen.add(key)
+                    since = _later(_later(g["start"], q["start"]), ob_start)
+                    rows.append((*key[:4], o.binding, o.article, since,
                                  sorted(set(o.sources) | set(g["sources"]) | set(q["sources"]))))
-    df = pd.DataFrame(rows, columns=PLEDGE_COLUMNS)
-    return df.drop_duplicates(subset=["giver", "receiver", "arrangement_id", "type", "binding"]).reset_index(drop=True)
+    return rows
+
+
+def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd.DataFrame:
+    """Every pledge in force at ``at``: one row per giver, receiver, arrangement, type and bindingness."""
+    return pd.DataFrame(pledge_rows(r, at, types), columns=PLEDGE_COLUMNS)
+
+
+def _grouped(rows: list[tuple], key) -> dict[tuple, list[tuple]]:
+    groups: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return dict(sorted(groups.items()))
 
 
 def guarantee_coverage(r: Registry, actor: str, at: object = None) -> list[dict]:
     """Every pledge ``actor`` receives at ``at``: type, binding or political, from whom, through what, since when."""
     aid = r.actor_id(actor)
-    df = pledges(r, at)
-    df = df[df.receiver == aid]
+    rows = [x for x in pledge_rows(r, at) if x[1] == aid]
     out = []
-    for (arr, typ, binding), g in df.groupby(["arrangement_id", "type", "binding"], sort=True):
+    for (arr, typ, binding), g in _grouped(rows, lambda x: (x[2], x[3], x[4])).items():
+        givers = sorted({x[0] for x in g})
         out.append({"receiver": aid, "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
-                    "binding": bool(binding), "givers": sorted(g.giver), "n_givers": int(g.giver.nunique()),
-                    "since": min(g.since, key=_first_day),
-                    "article": g.article.iloc[0], "sources": sorted({s for x in g.sources for s in x})})
+                    "binding": bool(binding), "givers": givers, "n_givers": len(givers),
+                    "since": min((x[6] for x in g), key=_first_day), "article": g[0][5],
+                    "sources": sorted({s for x in g for s in x[7]})})
     return out
 
 
@@ -109,16 +123,16 @@ def backdoor_audit(r: Registry, at: object = None) -> list[dict]:
     """
     w = require_nato(r, at)
     allies = {m["actor_id"] for m in r.members(NATO, at=w)}
-    df = pledges(r, w, types=set(vocab.DEFENCE_OBLIGATIONS))
-    df = df[df.giver.isin(allies) & ~df.receiver.isin(allies) & (df.arrangement_id != NATO)]
+    rows = [x for x in pledge_rows(r, w, types=set(vocab.DEFENCE_OBLIGATIONS))
+            if x[0] in allies and x[1] not in allies and x[2] != NATO]
     out = []
-    for (receiver, arr, typ, binding), g in df.groupby(["receiver", "arrangement_id", "type", "binding"], sort=True):
+    for (receiver, arr, typ, binding), g in _grouped(rows, lambda x: (x[1], x[2], x[3], x[4])).items():
         actor = r.actors.get(receiver)
+        givers = sorted({x[0] for x in g})
         out.append({"actor_id": receiver, "name": actor.name if actor else receiver, "kind": actor.kind if actor else None,
                     "arrangement_id": arr, "arrangement_name": r.arrangements[arr].name, "type": typ,
-                    "binding": bool(binding), "allies": sorted(g.giver.unique()), "n_allies": int(g.giver.nunique()),
-                    "since": min(g.since, key=_first_day),
-                    "sources": sorted({s for x in g.sources for s in x})})
+                    "binding": bool(binding), "allies": givers, "n_allies": len(givers),
+                    "since": min((x[6] for x in g), key=_first_day), "sources": sorted({s for x in g for s in x[7]})})
     return out
 
 

@@ -42,7 +42,7 @@ import numpy as np
 from ..errors import InvalidInput
 from ..model import vocab
 from ..registry import Registry, window
-from .coverage import pledges
+from .coverage import pledge_rows
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "collective_defence": 4.0,
@@ -125,10 +125,8 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
 
     # Strongest pledge per arrangement and unordered pair.
     strongest: dict[tuple[str, str, str], tuple[float, str]] = {}
-    pl = pledges(r, w)
-    if not pl.empty:
-        pl = pl[pl.arrangement_id.isin(alive_ids)]
-        for giver, receiver, arr_id, typ, binding in pl[["giver", "receiver", "arrangement_id", "type", "binding"]].itertuples(index=False):
+    for giver, receiver, arr_id, typ, binding, *_ in pledge_rows(r, w):
+        if arr_id in alive_ids:
             value = wt.get(typ, wt["co_membership"]) * (1.0 if binding else wt["political_factor"])
             value = max(value, wt["co_membership"])
             key = (arr_id, *sorted((giver, receiver)))
@@ -186,7 +184,10 @@ def betweenness_centrality(weights: np.ndarray) -> np.ndarray:
     ``(I - P_s^T) sigma_s = e_s``; dependencies ``delta_s`` solve
     ``(I - M_s) delta_s = M_s 1`` with ``M_s[v, w] = P_s[v, w] sigma_s[v] / sigma_s[w]``.
     All sources are solved at once as batched linear systems. The result is
-    ``sum_s delta_s[v] / ((n - 1)(n - 2))``, as networkx normalises it.
+    ``sum_s delta_s[v] / ((n - 1)(n - 2))``, as networkx normalises it. Path
+    lengths are compared with a relative tolerance of 1e-9, so paths of equal
+    length count alike even when float rounding differs (networkx compares
+    exactly: 1/1.5 + 1/3 != 1/1 there).
     """
     n = weights.shape[0]
     if n <= 2:

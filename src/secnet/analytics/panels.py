@@ -206,17 +206,25 @@ def _year_of(dates: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _Presence:
-    """Which state is in the system in which year, on a dense grid."""
+class SystemMembership:
+    """Which state is a member of the system in which year, on a dense grid."""
 
-    codes: np.ndarray  # sorted state codes; position = compact id
+    system: str
+    #: Sorted state codes; a state's position here is its row in ``present``.
+    codes: np.ndarray
     names: np.ndarray
     first_year: int
-    present: np.ndarray  # (states, years) bool
+    #: (states, years) bool: member at some point of ``first_year + column``.
+    present: np.ndarray
+    #: "False" dyad-years as (state row, state row, year column) arrays.
     false_dyads: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default=(np.array([], int),) * 3)
 
+    @property
+    def years(self) -> np.ndarray:
+        return self.first_year + np.flatnonzero(self.present.any(axis=0))
 
-def _presence(spells: pd.DataFrame, code: str, name: str, first: int, last: int) -> _Presence:
+
+def _presence(spells: pd.DataFrame, code: str, name: str, first: int, last: int, system: str) -> SystemMembership:
     codes, inverse = np.unique(spells[code].to_numpy(), return_inverse=True)
     names = np.empty(codes.size, dtype=object)
     names[inverse] = spells[name].to_numpy()
@@ -230,7 +238,7 @@ def _presence(spells: pd.DataFrame, code: str, name: str, first: int, last: int)
     np.add.at(diff, (inverse[keep], lo[keep]), 1)
     np.add.at(diff, (inverse[keep], hi[keep]), -1)
     present = np.cumsum(diff[:, :-1], axis=1) > 0
-    return _Presence(codes, names, first, present, _false_dyads(spells, inverse, first, last))
+    return SystemMembership(system, codes, names, first, present, _false_dyads(spells, inverse, first, last))
 
 
 def _false_dyads(spells: pd.DataFrame, sid: np.ndarray, first: int, last: int):
@@ -275,28 +283,42 @@ def _dec31(year: np.ndarray) -> np.ndarray:
     return _jan1(np.asarray(year) + 1) - 1
 
 
-def _system_presence(
-    system: str, years: Years, last_year: int | None, states: pd.DataFrame | None, data_dir: DataDir
-) -> tuple[_System, _Presence, np.ndarray | None]:
+def system_membership(
+    system: str = "cow",
+    years: Years = None,
+    *,
+    last_year: int | None = None,
+    states: pd.DataFrame | None = None,
+    data_dir: DataDir = None,
+) -> SystemMembership:
+    """Who is in the state system in which year (the grid behind the panels).
+
+    ``years`` restricts the grid to those years (the others are all False);
+    ``last_year`` and ``states`` are as in :func:`system_spells`. When
+    ``last_year`` is not given it is the last complete calendar year, or the
+    last year asked for in ``years`` if that is later (but not in the future).
+    """
     sysm = _system(system)
     wanted = parse_years(years)
     if last_year is None:
         last_year = last_complete_year()
         if wanted is not None and wanted.max() > last_year:
-            # An explicit request for the current year is allowed; the future is not.
             last_year = int(wanted.max())
     if last_year > _dt.date.today().year:
         raise InvalidInput(f"years: {last_year} is in the future; the panel can reach {_dt.date.today().year} at most")
     spells = system_spells(system, last_year=last_year, states=states, data_dir=data_dir)
     first = int(_year_of(spells["start"].to_numpy("datetime64[D]")).min())
-    presence = _presence(spells, sysm.code, sysm.state_name, first, last_year)
+    membership = _presence(spells, sysm.code, sysm.state_name, first, last_year, system)
     if wanted is not None:
         offsets = wanted - first
-        inside = (offsets >= 0) & (offsets < presence.present.shape[1])
-        keep = np.zeros(presence.present.shape[1], dtype=bool)
+        inside = (offsets >= 0) & (offsets < membership.present.shape[1])
+        keep = np.zeros(membership.present.shape[1], dtype=bool)
         keep[offsets[inside]] = True
-        presence.present &= keep[None, :]
-    return sysm, presence, wanted
+        membership.present &= keep[None, :]
+        fs1, fs2, ft = membership.false_dyads
+        kept = keep[ft]
+        membership.false_dyads = (fs1[kept], fs2[kept], ft[kept])
+    return membership
 
 
 # ---------------------------------------------------------------------------
@@ -321,7 +343,7 @@ def state_years(
     >>> state_years(years=1816).shape  # doctest: +SKIP
     (23, 3)
     """
-    sysm, presence, _ = _system_presence(system, years, last_year, states, data_dir)
+    sysm, presence = _system(system), system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
     s, t = np.nonzero(presence.present)
     return pd.DataFrame(
         {
@@ -356,7 +378,7 @@ def dyad_years(
     Cut at 2024, the COW directed panel is peacesciencer's ``cow_ddy`` row
     for row (2,214,930 rows).
     """
-    sysm, presence, _ = _system_presence(system, years, last_year, states, data_dir)
+    sysm, presence = _system(system), system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
     si, sj, lo, hi = _dyad_runs(presence, directed)
     length = hi - lo
     total = int(length.sum())
@@ -370,7 +392,7 @@ def dyad_years(
     return pd.DataFrame(out.T, columns=columns, copy=False)
 
 
-def _dyad_runs(presence: _Presence, directed: bool):
+def _dyad_runs(presence: SystemMembership, directed: bool):
     """Runs of consecutive years two states share: (state, state, first, end) offsets.
 
     Sorted by state, state, first year; "false" dyad-years are cut out.
