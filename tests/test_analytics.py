@@ -175,6 +175,9 @@ def test_cohesion_and_ei_by_hand(r):
     assert c["avg_clustering"] == pytest.approx(5 / 6)
     assert (c["external_ties"], c["internal_ties"]) == (2, 3)
     assert c["ei_index"] == pytest.approx(-0.2)
+    # Strengths: USA-GBR 5, USA-FRA 5, GBR-FRA 5 inside; USA-AUS 1, GBR-AUS 1.5 across: (2.5 - 15) / 17.5.
+    assert c["ei_index_weighted"] == pytest.approx((2.5 - 15) / 17.5)
+    assert c["mean_tie_strength"] == pytest.approx(17.5 / 6)
 
 
 def test_format_impact_by_hand(r):
@@ -257,6 +260,8 @@ def test_cohesion_without_a_format_equals_rebuilding_the_graph_without_it():
         rebuilt.add_nodes_from(scope)  # the scope is fixed: an actor left without ties still counts
         slow = graph.cohesion(rebuilt, scope, groups)
         assert fast["ties"] == slow["ties"] and fast["ei_index"] == slow["ei_index"], fid
+        assert fast["ei_index_weighted"] == pytest.approx(slow["ei_index_weighted"]), fid
+        assert fast["mean_tie_strength"] == pytest.approx(slow["mean_tie_strength"]), fid
         assert fast["density"] == pytest.approx(slow["density"]) and fast["avg_clustering"] == pytest.approx(slow["avg_clustering"])
 
 

@@ -243,7 +243,7 @@ def impact(fmt_id: Annotated[str | None, typer.Argument(metavar="FORMAT", help="
     r = _open(db)
     if all_ or fmt_id is None:
         emit(impact_all(r, at), fmt, ["rank", "format", "relation", "n_members", "n_outside_nato", "n_allies_left_out",
-                                      "n_new_cross_line_ties", "ei_change", "density_change"])
+                                      "n_new_cross_line_ties", "ei_change", "ei_weighted_change"])
         return
     x = format_impact(r, fmt_id, at)
     if fmt is not Fmt.table:

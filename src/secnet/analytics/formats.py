@@ -8,8 +8,9 @@ For a format F at a date (Clingendael Spectator 2022: does AUKUS divide NATO?):
 - its **overlap** with every other format and NATO framework: the Jaccard index
   ``|A ∩ B| / |A ∪ B|`` of the two participant sets (own participants only);
 - the **change in cohesion** of the set "NATO members ∪ F's members" on the
-  actor graph with and without F (density, average clustering, and the E-I
-  index across the member/partner line; see :mod:`secnet.analytics.graph`).
+  actor graph with and without F (density, mean tie strength, average
+  clustering, and the E-I index across the member/partner line, by tie count and
+  by tie strength; see :mod:`secnet.analytics.graph`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
     with_ = graph.cohesion(g_with, scope, group)
     without = graph.cohesion(g_with, scope, group, drop=fid)
     delta = {k: (None if with_[k] is None or without[k] is None else round(with_[k] - without[k], 6))
-             for k in ("density", "avg_clustering", "ei_index")}
+             for k in ("density", "mean_tie_strength", "avg_clustering", "ei_index", "ei_index_weighted")}
     return {
         "format": fid, "name": arr.name, "relation": arr.relation, "at": w.label,
         "members": sorted(members), "members_in_nato": sorted(members & allies), "members_outside_nato": sorted(members - allies),
@@ -78,7 +79,7 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
 def impact_all(r: Registry, at: object = None, *, weights: dict | None = None) -> list[dict]:
     """Every flexible or minilateral format alive at ``at``, ranked by cross-line reach.
 
-    Rank: new cross-line ties, then non-members included, then the E-I change.
+    Rank: new cross-line ties, then non-members included, then the weighted E-I change.
     """
     w = require_nato(r, at)
     g_with = graph.actor_graph(r, w, weights=weights)
@@ -90,8 +91,9 @@ def impact_all(r: Registry, at: object = None, *, weights: dict | None = None) -
         out.append({"format": x["format"], "name": x["name"], "relation": x["relation"], "n_members": len(x["members"]),
                     "n_outside_nato": len(x["members_outside_nato"]), "n_allies_left_out": x["n_allies_left_out"],
                     "n_cross_line_ties": len(x["cross_line_ties"]), "n_new_cross_line_ties": x["n_new_cross_line_ties"],
-                    "ei_change": x["cohesion_change"]["ei_index"], "density_change": x["cohesion_change"]["density"]})
-    out.sort(key=lambda x: (-x["n_new_cross_line_ties"], -x["n_outside_nato"], -(x["ei_change"] or 0), x["format"]))
+                    "ei_change": x["cohesion_change"]["ei_index"], "ei_weighted_change": x["cohesion_change"]["ei_index_weighted"],
+                    "density_change": x["cohesion_change"]["density"]})
+    out.sort(key=lambda x: (-x["n_new_cross_line_ties"], -x["n_outside_nato"], -(x["ei_weighted_change"] or 0), x["format"]))
     for i, x in enumerate(out, 1):
         x["rank"] = i
     return out

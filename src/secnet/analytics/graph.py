@@ -234,11 +234,12 @@ def communities(g: nx.Graph, seed: int = 0) -> list[list[str]]:
 
 def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None = None,
              drop: str | None = None) -> dict:
-    """Density, average clustering and E-I index of the subgraph on ``actors``.
+    """Density, mean tie strength, average clustering and E-I index of the subgraph on ``actors``.
 
     ``group_of`` maps actor -> group label (e.g. ``member``/``non_member``); the
-    E-I index is None without labels or ties. ``drop`` leaves out the ties that
-    exist only through that arrangement (the graph "without" it). Clustering is
+    E-I index is None without labels or ties; ``ei_index_weighted`` sums tie
+    strengths instead of counting ties. ``drop`` takes out that arrangement's
+    share of every tie (the graph "without" it; a tie only it created disappears). Clustering is
     the unweighted local coefficient ``2T_i / (k_i (k_i - 1))`` averaged over all
     actors (zeros included), computed from the adjacency matrix ``A`` as
     ``diag(A^3) / (k (k - 1))``.
@@ -246,20 +247,26 @@ def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None
     nodes = [a for a in dict.fromkeys(actors) if a in g]
     index = {a: i for i, a in enumerate(nodes)}
     n = len(nodes)
-    adj = np.zeros((n, n), dtype=np.float64)
+    strength = np.zeros((n, n), dtype=np.float64)
     for a in nodes:
         for b, d in g[a].items():
             j = index.get(b)
-            if j is None or (drop is not None and set(d.get("by_arrangement", ())) == {drop}):
+            if j is None:
                 continue
-            adj[index[a], j] = 1.0
+            value = d.get("weight", 1.0)
+            if drop is not None and drop in d.get("by_arrangement", {}):
+                value -= d["by_arrangement"][drop][0]
+            strength[index[a], j] = max(value, 0.0)
+    adj = (strength > 1e-12).astype(np.float64)
     ties = int(adj.sum() // 2)
     k = adj.sum(axis=1)
     closed = (adj @ adj * adj).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         local = np.where(k > 1, closed / (k * (k - 1)), 0.0)
+    total = float(strength.sum() / 2)
     out = {"actors": n, "ties": ties, "density": 2 * ties / (n * (n - 1)) if n > 1 else 0.0,
-           "avg_clustering": float(local.mean()) if n else 0.0, "ei_index": None}
+           "mean_tie_strength": 2 * total / (n * (n - 1)) if n > 1 else 0.0,
+           "avg_clustering": float(local.mean()) if n else 0.0, "ei_index": None, "ei_index_weighted": None}
     if group_of:
         labels = np.array([group_of.get(a) for a in nodes], dtype=object)
         across = labels[:, None] != labels[None, :]
@@ -267,6 +274,8 @@ def cohesion(g: nx.Graph, actors: Iterable[str], group_of: dict[str, str] | None
         internal = ties - ext
         out["ei_index"] = (ext - internal) / ties if ties else None
         out["external_ties"], out["internal_ties"] = ext, internal
+        ext_w = float((strength * across).sum() / 2)
+        out["ei_index_weighted"] = (ext_w - (total - ext_w)) / total if total else None
     return out
 
 

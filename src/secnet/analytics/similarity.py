@@ -248,24 +248,26 @@ class _Cells:
 
 
 def _finish(part: tuple, cells: _Cells, target: np.ndarray) -> None:
-    """Write one measure's selected cells into ``target`` (float64), from exact counts."""
+    """Write one measure's selected cells into ``target`` (float64): one pass.
+
+    Numerators and denominators are exact integer counts (float32), so the
+    single division in float64 is correctly rounded.
+    """
     kind = part[0]
     target = target.reshape(cells.shape)
-    if kind == "scale":  # tau_b: (C - D) * scale_a * scale_b
+    if kind == "outer":  # numerator * scale[a] * scale[b]
         _, numerator, scale = part
         np.multiply(cells(numerator), cells(np.multiply.outer(scale, scale)), out=target)
-    elif kind == "affine":  # a * x + b
-        _, x, a, b = part
-        np.multiply(cells(x), a, out=target, dtype=np.float64)
-        target += b
-    else:  # "ratio": 1 - observed / expected, NA when nothing is expected
-        _, observed, expected = part
-        expected = cells(expected)
-        np.divide(cells(observed), expected, out=target, dtype=np.float64)
-        np.subtract(1.0, target, out=target)
-        nothing = expected == 0
-        if nothing.any():
-            target[nothing] = np.nan
+    elif kind == "divide":  # numerator / denominator; NA where the denominator is 0
+        _, numerator, denominator, zero = part
+        if np.isscalar(denominator):
+            np.divide(cells(numerator), denominator, out=target, dtype=np.float64)
+        else:
+            np.divide(cells(numerator), cells(denominator), out=target, dtype=np.float64)
+            if zero:
+                target[cells(denominator) == 0] = np.nan
+    else:  # "value": already float64
+        target[...] = cells(part[1])
 
 
 def _gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -320,16 +322,18 @@ def _year(m: np.ndarray, measures: Sequence[str], weights: np.ndarray | None) ->
         untied = n * (n - 1) / 2 - (counts * (counts - 1) / 2).sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(untied > 0, 1.0 / np.sqrt(untied), np.nan)
-        parts["taub"] = ("scale", acc, scale)
+        parts["taub"] = ("outer", acc, scale)
     sx = cx1 + cx2 + cx3  # sum of x over k, per column
+    constant = bool((cx3 == n).any())  # a portfolio of all 3s: kappa and pi are 0/0
     if need_diag:
         common = h11 + h22  # sum_k min(x_k, y_k) = h11 + h22 + h33
         common += h33
     if "s" in measures:
-        sad = common * -2  # sum_k |x_k - y_k| = sum x + sum y - 2 sum min(x, y)
-        sad += sx[:, None]
-        sad += sx[None, :]
-        parts["s"] = ("affine", sad, -2.0 / (3 * n), 1.0)
+        # S = 1 - 2 sad / 3n = (3n - 2 sad) / 3n, sad = sum x + sum y - 2 sum min(x, y)
+        numerator = common * 4
+        numerator += (3 * n - 2 * sx)[:, None]
+        numerator -= (2 * sx)[None, :]
+        parts["s"] = ("divide", numerator, float(3 * n), False)
     if {"s_squared", "kappa", "pi"} & set(measures):
         if need_all:
             sxy = common  # sum_k x_k y_k = sum over all nine h_st
@@ -342,17 +346,17 @@ def _year(m: np.ndarray, measures: Sequence[str], weights: np.ndarray | None) ->
         ssd = sxy * -2  # sum_k (x_k - y_k)^2
         ssd += sxx[:, None]
         ssd += sxx[None, :]
-        if "s_squared" in measures:
-            parts["s_squared"] = ("affine", ssd, -2.0 / (9 * n), 1.0)
-        if "kappa" in measures:  # n * ssd / (n (sum x^2 + sum y^2) - 2 sum x sum y)
+        if "s_squared" in measures:  # (9n - 2 ssd) / 9n
+            parts["s_squared"] = ("divide", 9 * n - 2 * ssd, float(9 * n), False)
+        if "kappa" in measures:  # 1 - n ssd / (n (sum x^2 + sum y^2) - 2 sum x sum y)
             expected = np.add.outer(n * sxx, n * sxx)
             expected -= np.multiply.outer(2 * sx, sx)
-            parts["kappa"] = ("ratio", ssd * n, expected)
-        if "pi" in measures:  # 2n * ssd / (2n (sum x^2 + sum y^2) - (sum x + sum y)^2)
+            parts["kappa"] = ("divide", expected - n * ssd, expected, constant)
+        if "pi" in measures:  # 1 - 2n ssd / (2n (sum x^2 + sum y^2) - (sum x + sum y)^2)
             pooled = np.add.outer(sx, sx)
             pooled *= pooled
             np.subtract(np.add.outer(2 * n * sxx, 2 * n * sxx), pooled, out=pooled)
-            parts["pi"] = ("ratio", ssd * (2 * n), pooled)
+            parts["pi"] = ("divide", pooled - (2 * n) * ssd, pooled, constant)
     if "s_weighted" in measures:
         total = float(weights.sum())
         if total > 0:
@@ -360,15 +364,15 @@ def _year(m: np.ndarray, measures: Sequence[str], weights: np.ndarray | None) ->
             # sum_k w_k |x - y| = sum_k w_k x + sum_k w_k y - 2 sum_t sum_k w_k [x >= t][y >= t]
             gw = g.astype(np.float64)
             wx = w @ gw.sum(axis=0)
-            sad_w = (gw[0] * w[:, None]).T @ gw[0]
-            sad_w += (gw[1] * w[:, None]).T @ gw[1]
-            sad_w += (gw[2] * w[:, None]).T @ gw[2]
-            sad_w *= -2.0
-            sad_w += wx[:, None]
-            sad_w += wx[None, :]
-            parts["s_weighted"] = ("affine", sad_w, -2.0 / 3.0, 1.0)
+            common_w = (gw[0] * w[:, None]).T @ gw[0]
+            common_w += (gw[1] * w[:, None]).T @ gw[1]
+            common_w += (gw[2] * w[:, None]).T @ gw[2]
+            common_w *= 4.0 / 3.0  # S_w = 1 - (2/3) sum_k w_k |x - y|  (w sums to 1)
+            common_w += (1.0 - 2.0 / 3.0 * wx)[:, None]
+            common_w -= (2.0 / 3.0 * wx)[None, :]
+            parts["s_weighted"] = ("value", common_w)
         else:
-            parts["s_weighted"] = ("affine", np.full((n, n), np.nan), 1.0, 0.0)
+            parts["s_weighted"] = ("value", np.full((n, n), np.nan))
     return parts
 
 
@@ -440,16 +444,17 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
     diag_pos = np.arange(diag_year.size) - np.repeat(np.cumsum(n_states) - n_states, n_states)
     flat[offset[diag_year] + diag_pos * (n_states[diag_year] + 1)] = 3
     c1, c2, year, level = ties
-    t = year - membership.first_year
+    ok = (level > 0) & (year >= max(span[0], membership.first_year))
+    ok &= year <= min(span[1], membership.first_year + present.shape[1] - 1)
+    c1, c2, t, level = c1[ok], c2[ok], year[ok] - membership.first_year, level[ok]
     s1, s2 = _rows(membership.codes, c1), _rows(membership.codes, c2)
-    ok = (s1 >= 0) & (s2 >= 0) & (t >= 0) & (t < present.shape[1]) & (s1 != s2)
-    ok &= (year >= span[0]) & (year <= span[1])
+    ok = (s1 >= 0) & (s2 >= 0) & (s1 != s2)
     s1, s2, t, level = s1[ok], s2[ok], t[ok], level[ok]
     ok = present[s1, t] & present[s2, t]
-    s1, s2, t, level = s1[ok], s2[ok], t[ok], level[ok]
-    # A dyad-year listed twice keeps its highest level: write in ascending order.
-    order = np.argsort(level, kind="stable")
-    flat[(offset[t] + rank[s1, t] * n_states[t] + rank[s2, t])[order]] = level[order]
+    cell = offset[t[ok]] + rank[s1[ok], t[ok]] * n_states[t[ok]] + rank[s2[ok], t[ok]]
+    level = level[ok]
+    for value in (1, 2, 3):  # a dyad-year listed twice keeps its highest level
+        flat[cell[level == value]] = value
 
     fs1, fs2, ft = membership.false_dyads
     if not directed:
@@ -505,8 +510,15 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
 
 def _rows(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Position of each value in the sorted ``codes``, or -1."""
-    row = np.clip(np.searchsorted(codes, values), 0, codes.size - 1)
-    return np.where(codes[row] == values, row, -1)
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = int(max(codes.max(), values.max()))
+    if values.min() < 0 or top > 10_000_000:
+        row = np.clip(np.searchsorted(codes, values), 0, codes.size - 1)
+        return np.where(codes[row] == values, row, -1)
+    lookup = np.full(top + 1, -1, dtype=np.int64)
+    lookup[codes] = np.arange(codes.size)
+    return lookup[values]
 
 
 def _weights(capabilities: pd.DataFrame | None, membership, data_dir) -> np.ndarray:
