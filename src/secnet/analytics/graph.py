@@ -33,7 +33,6 @@ groups and I ties within a group; -1 = all ties inside groups, +1 = all across.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
@@ -133,28 +132,63 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
             if key not in strongest or value > strongest[key][0]:
                 strongest[key] = (value, typ if binding else f"{typ} (political)")
 
-    g = nx.Graph(at=w.label)
-    edge_w: dict[tuple[str, str], float] = defaultdict(float)
-    edge_arrs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    edge_top: dict[tuple[str, str], tuple[float, str]] = {}
-    edge_by: dict[tuple[str, str], dict[str, tuple[float, str]]] = defaultdict(dict)
-    for arr in alive:
+    # Every pair of participants of every arrangement, as integer arrays (no Python loop over pairs).
+    names: list[str] = []
+    index: dict[str, int] = {}
+    blocks = []
+    for k, arr in enumerate(alive):
         ids = sorted({p["actor_id"] for p in r.participants(arr.id, at=w)
                       if akinds is None or r.actors[p["actor_id"]].kind in akinds})
         for a in ids:
-            actor = r.actors[a]
-            g.add_node(a, label=actor.name, kind=actor.kind)
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                value, typ = strongest.get((arr.id, a, b), (wt["co_membership"], "co_membership"))
-                edge_w[(a, b)] += value
-                edge_arrs[(a, b)].append(arr.id)
-                edge_by[(a, b)][arr.id] = (value, typ)
-                if (a, b) not in edge_top or value > edge_top[(a, b)][0]:
-                    edge_top[(a, b)] = (value, typ)
-    for (a, b), value in edge_w.items():
-        g.add_edge(a, b, weight=value, arrangements=edge_arrs[(a, b)], strongest=edge_top[(a, b)][1],
-                   by_arrangement=edge_by[(a, b)])
+            if a not in index:
+                index[a] = len(names)
+                names.append(a)
+        members = np.array([index[a] for a in ids], dtype=np.int64)
+        i, j = np.triu_indices(len(members), 1)
+        lo, hi = np.minimum(members[i], members[j]), np.maximum(members[i], members[j])
+        blocks.append((np.full(len(lo), k, dtype=np.int64), lo, hi))
+
+    g = nx.Graph(at=w.label)
+    g.add_nodes_from((a, {"label": r.actors[a].name, "kind": r.actors[a].kind}) for a in names)
+    if not blocks or not sum(len(b[1]) for b in blocks):
+        return g
+    arr_k, lo, hi = (np.concatenate(x) for x in zip(*blocks))
+    n = len(names)
+    value = np.full(len(lo), wt["co_membership"])
+    tie = np.zeros(len(lo), dtype=np.int64)  # index into tie_names; 0 = co-membership
+    tie_names = ["co_membership"]
+    if strongest:
+        arr_pos = {a.id: k for k, a in enumerate(alive)}
+        keys, vals, ties = [], [], []
+        for (arr_id, a, b), (v, t) in strongest.items():
+            if a in index and b in index:
+                x, y = sorted((index[a], index[b]))
+                keys.append((arr_pos[arr_id] * n + x) * n + y)
+                vals.append(v)
+                if t not in tie_names:
+                    tie_names.append(t)
+                ties.append(tie_names.index(t))
+        if keys:
+            order = np.argsort(keys)
+            keys_sorted = np.asarray(keys, dtype=np.int64)[order]
+            pair_key = (arr_k * n + lo) * n + hi
+            pos = np.clip(np.searchsorted(keys_sorted, pair_key), 0, len(keys_sorted) - 1)
+            hit = keys_sorted[pos] == pair_key
+            value[hit] = np.asarray(vals)[order][pos[hit]]
+            tie[hit] = np.asarray(ties, dtype=np.int64)[order][pos[hit]]
+
+    edge_key = lo * n + hi
+    order = np.lexsort((-value, edge_key))  # by pair, strongest tie first
+    edge_key, arr_k, value, tie = edge_key[order], arr_k[order], value[order], tie[order]
+    starts = np.flatnonzero(np.r_[True, edge_key[1:] != edge_key[:-1]])
+    totals = np.add.reduceat(value, starts)
+    bounds = np.r_[starts, len(edge_key)]
+    arr_ids = [a.id for a in alive]
+    for e, (s0, s1) in enumerate(zip(bounds[:-1], bounds[1:])):
+        a, b = names[edge_key[s0] // n], names[edge_key[s0] % n]
+        by = {arr_ids[k]: (float(v), tie_names[t]) for k, v, t in zip(arr_k[s0:s1], value[s0:s1], tie[s0:s1])}
+        g.add_edge(a, b, weight=float(totals[e]), arrangements=[arr_ids[k] for k in sorted(arr_k[s0:s1])],
+                   strongest=tie_names[tie[s0]], by_arrangement=by)
     return g
 
 
