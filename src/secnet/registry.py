@@ -82,7 +82,6 @@ class Registry:
         n = len(self._parts)
         b = np.array([bounds(p.start, p.end) for p in self._parts], dtype=np.int64).reshape(n, 4)
         self._s0, self._s1, self._e0, self._e1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
-        self._category = np.array([p.category for p in self._parts], dtype=object)
         by_arr: dict[str, list[int]] = defaultdict(list)
         by_actor: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(self._parts):
