@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install system-deps bench clean
+.PHONY: run test install system-deps web-assets bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ run: $(STAMP)
 	$(BIN)/secnet brief --out out --pdf
 
 ## make test: install what the tests need (Debian packages too) and run the whole suite.
-test: system-deps $(STAMP)
+test: system-deps $(STAMP) web-assets
 	$(BIN)/python -m pytest
+
+## JS/CSS for the dashboard, from npm (package-lock.json), copied into src/secnet/web/static/vendor/.
+web-assets:
+	bash scripts/web-assets.sh
 
 system-deps:
 	bash scripts/system-deps.sh

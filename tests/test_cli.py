@@ -91,7 +91,7 @@ def test_invalid_dataset_lists_every_problem_and_loads_nothing(run, loaded, mini
     assert res.code == 2
     lines = res.err.strip().splitlines()
     assert len(lines) == 3 and "partnr" in lines[0] and "2023-02 has 28 days" in lines[1]
-    assert lines[-1] == "secnet: error: 2 problem(s); nothing was loaded"
+    assert lines[-1] == "secnet: error: 2 problems; nothing was loaded or changed"
     assert store.read_dataset(store.connect(loaded)).model_dump() == before
     assert run("validate", str(mini)).code == 2
 

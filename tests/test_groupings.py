@@ -13,6 +13,7 @@ it swaps EST for the partner FIN.
 """
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -172,8 +173,8 @@ def test_set_cover_with_known_optimum():
     assert G.cover(a, np.array([3, 1, 1, 1, 1, 1])) == []
 
 
-def brute_force(a, req, cost, must, max_size, k):
-    """The same sequence by enumeration: cheapest feasible, then cheapest not a superset of any earlier."""
+def brute_force(a, req, cost, tb, must, max_size, k):
+    """The same sequence by enumeration: least (cost, tiebreak) feasible group, then the least not a superset of any earlier."""
     n = a.shape[0]
     feasible = []
     for size in range(n + 1):
@@ -182,7 +183,7 @@ def brute_force(a, req, cost, must, max_size, k):
             if not must.issubset(s) or (max_size is not None and size > max_size):
                 continue
             if (a[list(combo)].sum(axis=0) >= req).all() if combo else (req <= 0).all():
-                feasible.append((sum(cost[i] for i in combo), s))
+                feasible.append(((sum(cost[i] for i in combo), sum(tb[i] for i in combo)), s))
     feasible.sort(key=lambda x: x[0])
     chosen = []
     for c, s in feasible:
@@ -200,20 +201,54 @@ def instances(draw):
     a = np.array(draw(st.lists(st.lists(st.booleans(), min_size=k, max_size=k), min_size=n, max_size=n)), dtype=bool)
     req = np.array(draw(st.lists(st.integers(0, 2), min_size=k, max_size=k)))
     cost = np.array(draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)), dtype=float)
+    tb = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)), dtype=float)
     must = draw(st.sets(st.integers(0, n - 1), max_size=2))
     max_size = draw(st.one_of(st.none(), st.integers(1, n)))
-    return a, req, cost, must, max_size
+    return a, req, cost, tb, must, max_size
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_ilp_equals_brute_force(inst):
-    a, req, cost, must, max_size = inst
+    a, req, cost, tb, must, max_size = inst
     mask = np.zeros(a.shape[0], bool)
     mask[list(must)] = True
-    got = G.cover(a, req, cost, must=mask, max_size=max_size, alternatives=2)
-    want = brute_force(a, req, cost, must, max_size, 2)
-    assert [round(float(cost[g].sum()), 9) for g in got] == want
+    got = G.cover(a, req, cost, tiebreak=tb, must=mask, max_size=max_size, alternatives=2)
+    want = brute_force(a, req, cost, tb, must, max_size, 2)
+    assert [(float(cost[g].sum()), float(tb[g].sum())) for g in got] == want
     for g in got:
         assert (a[g].sum(axis=0) >= req).all() and mask[g].sum() == mask.sum()
         assert max_size is None or len(g) <= max_size
+
+
+# --- the CLI -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(run, mini):
+    res = run("load", str(mini))
+    assert res.code == 0, res.err
+
+
+def test_cli_group_with_candidates(run, loaded, tmp_path):
+    f = tmp_path / "c.csv"
+    f.write_text("actor_id,capabilities\nUSA,cyber;space\nGBR,cyber;maritime\nDEU,maritime\nFIN,cyber\n")
+    res = run("group", "cyber=2,maritime", "--at", "2020-01-01", "--candidates", str(f), "--format", "json")
+    assert res.code == 0, res.err
+    x = json.loads(res.out)
+    assert x["members"] == ["GBR", "USA"]  # as small as GBR + FIN, but two allies beat a partner
+    for fmt in ("table", "csv"):
+        assert run("group", "cyber=2,maritime", "--at", "2020-01-01", "--candidates", str(f), "--format", fmt).code == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["cyberr=2"], "unknown capability 'cyberr'; did you mean cyber?"),
+    (["cyber=0"], "at least 1 provider"),
+    (["cyber=2"], "capability cyber needs 2 providers but only 0 candidates have it"),
+    (["cyber", "--max-size", "0"], "--max-size must be at least 1"),
+])
+def test_cli_group_bad_input(run, loaded, args, message):
+    res = run("group", *args, "--at", "2020-01-01")
+    assert res.code == 2 and res.out == ""
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]

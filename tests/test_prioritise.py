@@ -14,7 +14,7 @@ c (.5 2 1 1.5); ideal (1, 1, .5), anti-ideal (.25, .25, 2), and
 C = D- / (D+ + D-) gives P3 > P1 > P4 > P2 (0.643, 0.586, 0.5, 0.259).
 
 The small registry: USA, GBR allies; FIN, SWE, GEO, AUS partners.
-  pfp  : FIN, SWE (1994-05-09), GEO (1994-03-23)
+  pfp  : FIN, SWE (1994-05-09), GEO (1994-03-23), RUS (1994-06-22)
   eop  : FIN, SWE, GEO, AUS (2014-09)
   patg : AUS (2005)                               (partners across the globe)
   coe-cyber (Centre of Excellence, cyber): USA framework nation, FIN contributing
@@ -22,6 +22,7 @@ The small registry: USA, GBR allies; FIN, SWE, GEO, AUS partners.
 """
 
 import datetime as dt
+import json
 import math
 
 import numpy as np
@@ -64,7 +65,8 @@ def build() -> Registry:
     arrs = [
         arr("nato", "alliance", "inside", [part("USA", "member", "1949-08-24"), part("GBR", "member", "1949-08-24")]),
         arr("pfp", "partnership_framework", "inside", [part("FIN", "partner", "1994-05-09"), part("SWE", "partner", "1994-05-09"),
-                                                       part("GEO", "partner", "1994-03-23")], parent="nato", founded="1994-01-10"),
+                                                       part("GEO", "partner", "1994-03-23"), part("RUS", "partner", "1994-06-22")],
+            parent="nato", founded="1994-01-10"),
         arr("eop", "partnership_framework", "inside", [part(x, "partner", "2014-09") for x in ("FIN", "SWE", "GEO", "AUS")],
             parent="nato", founded="2014-09"),
         arr("patg", "partnership_framework", "inside", [part("AUS", "partner", "2005")], parent="nato", founded="2005"),
@@ -86,14 +88,11 @@ def r():
     return build()
 
 
-def research_data_or_skip():
+def require_research_data():
+    """The shared research data must be there (CI has ../shared beside the repo): a missing copy fails."""
     from secnet.analytics.research_data import peacesciencer_dir
-    from secnet.errors import SecnetError
 
-    try:
-        return peacesciencer_dir()
-    except SecnetError as e:  # pragma: no cover - the shared data is present in the project's environment
-        pytest.skip(str(e))
+    return peacesciencer_dir()
 
 
 # --- the methods by hand -------------------------------------------------------------------------
@@ -139,7 +138,7 @@ def test_four_partner_ranking_through_the_registry(r, tmp_path):
     csv.write_text("actor_id,a,b,c:cost\nFIN,1,10,100\nSWE,3,20,400\nGEO,2,40,200\nAUS,4,30,300\n")
     res = P.prioritise(r, "2020-01-01", actors=["FIN", "SWE", "GEO", "AUS"], extra=csv, weights="a=1,b=1,c=2")
     assert [x["actor_id"] for x in res["ranking"]] == ["GEO", "AUS", "FIN", "SWE"]
-    assert [x["score"] for x in res["ranking"]] == pytest.approx([2 / 3, 7 / 12, 0.5, 0.25], abs=1e-6)
+    assert [x["score"] for x in res["ranking"]] == pytest.approx([2 / 3, 7 / 12, 0.5, 0.25], abs=1e-4)
     assert res["weights"]["c"] == 0.5 and res["weights"]["capability"] == 0
     top = P.prioritise(r, "2020-01-01", actors=["FIN", "SWE", "GEO", "AUS"], extra=csv, weights="a=1,b=1,c=2", method="topsis")
     assert [x["actor_id"] for x in top["ranking"]] == ["GEO", "FIN", "AUS", "SWE"]
@@ -151,15 +150,24 @@ def test_four_partner_ranking_through_the_registry(r, tmp_path):
 
 
 def test_default_alternatives_are_natos_partner_states(r):
-    assert P.partner_states(r, "2020-01-01") == ["AUS", "FIN", "GEO", "SWE"]
-    assert P.partner_states(r, "2000-01-01") == ["FIN", "GEO", "SWE"]
+    assert P.partner_states(r, "2020-01-01") == ["AUS", "FIN", "GEO", "RUS", "SWE"]
+    assert P.partner_states(r, "2000-01-01") == ["FIN", "GEO", "RUS", "SWE"]
+
+
+def test_the_threat_is_not_ranked_as_a_partner(r):
+    t = P.criteria_table(r, "2020-01-01", aim_name="baltic", data_dir="/nonexistent")
+    assert t.actors == ["AUS", "FIN", "GEO", "SWE"] and t.threat == "RUS"
+    assert any("RUS is the threat" in n for n in t.notes)
+    assert "RUS" in P.criteria_table(r, "2020-01-01", aim_name="baltic", threat="none").actors
 
 
 def test_registry_criteria_by_hand(r):
     t = P.criteria_table(r, "2020-01-01", aim_name="baltic", threat="none")
     v = {(a, c): t.values[i, j] for i, a in enumerate(t.actors) for j, c in enumerate(t.criterion_names)}
-    # Baltic regions are baltic_sea and northern_europe.
-    assert (v["FIN", "region"], v["SWE", "region"], v["GEO", "region"], v["AUS", "region"]) == (2, 2, 0, 0)
+    # The Baltic aim's region is baltic_sea; the Black Sea aim's are black_sea, eastern_europe, south_caucasus.
+    assert (v["FIN", "region"], v["SWE", "region"], v["GEO", "region"], v["AUS", "region"]) == (1, 1, 0, 0)
+    black = P.criteria_table(r, "2020-01-01", aim_name="black_sea", threat="none")
+    assert black.values[black.actors.index("GEO"), black.criterion_names.index("region")] == 2
     # Baltic capabilities include maritime and cyber: FIN takes part in both CoEs, SWE in one.
     assert (v["FIN", "capability"], v["SWE", "capability"], v["GEO", "capability"], v["AUS", "capability"]) == (2, 1, 0, 0)
     assert (v["FIN", "frameworks"], v["AUS", "frameworks"]) == (2, 2)  # pfp + eop; eop + patg
@@ -171,7 +179,7 @@ def test_registry_criteria_by_hand(r):
 def test_research_criteria_come_from_peacesciencer_by_cow_code(r):
     from secnet.analytics.research_data import read_peacesciencer
 
-    research_data_or_skip()
+    require_research_data()
     t = P.criteria_table(r, "2019-06-01", aim_name="baltic")
     j = {c: k for k, c in enumerate(t.criterion_names)}
     i = {a: k for k, a in enumerate(t.actors)}
@@ -185,8 +193,21 @@ def test_research_criteria_come_from_peacesciencer_by_cow_code(r):
     assert t.data_years["threat_distance"] == "2019"
 
 
+def test_alignment_is_mean_s_with_the_allies_portfolios(r):
+    from secnet.analytics.similarity import alliance_similarity
+
+    require_research_data()
+    t = P.criteria_table(r, "2010-06-01", aim_name="baltic")
+    sim = alliance_similarity("atop", measures="s", years=[2010])
+    s = {(a, b): v for a, b, v in sim[["ccode1", "ccode2", "sallyvua"]].itertuples(index=False)}
+    j, i = t.criterion_names.index("alignment"), t.actors.index("FIN")
+    assert t.values[i, j] == pytest.approx((s[375, 2] + s[375, 200]) / 2)  # Finland with the USA and the UK
+    later = P.criteria_table(r, "2022-06-01", aim_name="baltic")
+    assert later.data_years["alignment"] == "2018" and any("last year ATOP covers" in n for n in later.notes)
+
+
 def test_baltic_preset_ranks_finland_first(r):
-    research_data_or_skip()
+    require_research_data()
     res = P.prioritise(r, "2020-01-01", aim_name="baltic")
     assert res["ranking"][0]["actor_id"] == "FIN"
     assert res["ranking"][-1]["actor_id"] == "AUS"
@@ -323,3 +344,48 @@ def test_acceptability_through_the_registry(r):
     ranged = P.acceptability(r, "2020-01-01", aim_name="baltic", threat="none", weights="region=0.2:0.5,capability=1",
                              draws=2000, seed=1)
     assert ranged["bounds"] == {"region": [0.2, 0.5], "capability": [0.0, 1.0]}
+
+
+# --- the CLI -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(run, mini):
+    res = run("load", str(mini))
+    assert res.code == 0, res.err
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_cli_prioritise(run, loaded, fmt):
+    res = run("prioritise", "--at", "2020-01-01", "--aim", "baltic", "--threat", "none", "--format", fmt)
+    assert res.code == 0, res.err
+    if fmt == "json":
+        x = json.loads(res.out)
+        assert {row["actor_id"] for row in x["ranking"]} == {"FIN", "SWE", "AUT", "MLT"}
+        assert x["ranking"][-1]["actor_id"] in {"AUT", "MLT"}
+    elif fmt == "csv":
+        assert res.out.splitlines()[0].startswith("rank,actor_id,name,score,region")
+
+
+def test_cli_prioritise_smaa(run, loaded):
+    res = run("prioritise", "--at", "2020-01-01", "--aim", "baltic", "--threat", "none", "--smaa", "--draws", "2000",
+              "--seed", "3", "--weights", "region=1,frameworks=1", "--format", "json")
+    assert res.code == 0, res.err
+    rows = json.loads(res.out)["rows"]
+    assert sum(row["b1"] for row in rows) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--weights", "region=-1"], "--weights: region=-1: weights must not be negative"),
+    (["--weights", "regoin=1"], "unknown criterion 'regoin'; did you mean region?"),
+    (["--weights", "region=0"], "every weight is zero"),
+    (["--aim", "arctic"], "unknown aim 'arctic'"),
+    (["--method", "electre"], "unknown method 'electre'"),
+    (["--smaa", "--draws", "0"], "--draws must be at least 1"),
+    (["--actors", "XXX"], "unknown actor 'XXX'"),
+])
+def test_cli_prioritise_bad_input(run, loaded, args, message):
+    res = run("prioritise", "--at", "2020-01-01", "--aim", "baltic", "--threat", "none", *args)
+    assert res.code == 2 and res.out == ""
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("secnet: error: ") and message in lines[0]

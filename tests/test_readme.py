@@ -18,6 +18,7 @@ def test_readme_has_examples():
 def test_readme_example_runs(run, command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "out").mkdir()
+    (tmp_path / "docs").symlink_to(README.parent / "docs")
     args = shlex.split(command)[1:]
     res = run(*args)
     assert res.code == 0, f"{command}\n{res.err}"

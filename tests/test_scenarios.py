@@ -272,12 +272,7 @@ def test_cli_shipped_sweden_leaves_the_audit_a_year_early(run, tmp_path):
     """On the shipped dataset: Sweden holds the EU Art. 42(7) pledge on 2023-06-01 as a non-member."""
     from secnet.ingest.dataset import load_dataset
 
-    try:
-        ds = load_dataset()
-    except InvalidData as e:  # pragma: no cover - only while the shipped dataset is being edited
-        pytest.skip(f"shipped dataset does not validate: {e}")
-    if "nato" not in ds.arrangements or "eu" not in ds.arrangements:  # pragma: no cover
-        pytest.skip("shipped dataset has no nato or eu arrangement yet")
+    ds = load_dataset()
     f = tmp_path / "sweden.yaml"
     ends = [a for a in ("nato", "pfp", "eapc", "eop") if a in ds.arrangements
             and any(p.actor == "SWE" for p in ds.arrangements[a].participations)]
@@ -292,3 +287,19 @@ def test_cli_shipped_sweden_leaves_the_audit_a_year_early(run, tmp_path):
     assert res.code == 0, res.err
     x = json.loads(res.out)
     assert {a["actor_id"] for a in x["audit"]} == {"SWE"} and all(a["change"] == "no longer covered" for a in x["audit"])
+
+
+def test_the_examples_in_the_docs_apply_to_the_shipped_dataset(tmp_path):
+    import re
+
+    from secnet.ingest.dataset import load_dataset
+
+    r = Registry(load_dataset())
+    text = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 4
+    for i, block in enumerate(blocks):
+        f = tmp_path / f"example{i}.yaml"
+        f.write_text(block)
+        s = SC.apply_scenario(r, f)
+        assert s.origin.endswith(f"scenario:{SC.load_scenario(f, r).id}")

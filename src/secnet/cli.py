@@ -40,6 +40,7 @@ class Fmt(str, enum.Enum):
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path (default: $SECNET_DATABASE_URL or the user data dir).")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Date: YYYY-MM-DD, YYYY-MM or YYYY (default: today).")]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="A scenario file (YAML) applied in memory; see docs/scenarios.md.")]
 
 
 # --- output ------------------------------------------------------------------------------
@@ -82,8 +83,13 @@ def emit(data: Any, fmt: Fmt, columns: list[str] | None = None, title: str | Non
 PART_COLS = ["actor_id", "name", "role", "start", "end", "certain", "cow_code", "sources"]
 
 
-def _open(db: str | None) -> reg.Registry:
-    return reg.Registry.open(db)
+def _open(db: str | None, scenario: str | None = None) -> reg.Registry:
+    r = reg.Registry.open(db)
+    if scenario:
+        from .design.scenarios import apply_scenario
+
+        r = apply_scenario(r, scenario)
+    return r
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -123,18 +129,18 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID", help="An actor or ar
 @app.command()
 def members(arrangement: Annotated[str, typer.Argument(metavar="ARR")], at: AtOpt = None,
             role: Annotated[str | None, typer.Option("--role", help="Exactly this role (default: every member-type role).")] = None,
-            db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+            scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Members of an arrangement at a date."""
-    r = _open(db)
+    r = _open(db, scenario)
     rows = r.members(arrangement, at=at, role=role)
     emit(rows, fmt, PART_COLS, title=f"{r.arrangement_id(arrangement)} members at {reg.window(at).label}: {len(rows)}")
 
 
 @app.command()
 def partners(arrangement: Annotated[str, typer.Argument(metavar="ARR")], at: AtOpt = None,
-             db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+             scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Partners of an arrangement and its child frameworks at a date, by framework."""
-    r = _open(db)
+    r = _open(db, scenario)
     rows = r.partners(arrangement, at=at)
     n = len({x["actor_id"] for x in rows})
     emit(rows, fmt, ["arrangement_id", *PART_COLS], title=f"{r.arrangement_id(arrangement)} partners at {reg.window(at).label}: {n} actors")
@@ -208,11 +214,11 @@ def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> 
 def audit(at: AtOpt = None,
           from_: Annotated[int | None, typer.Option("--from", help="First year of a year-by-year audit.")] = None,
           to: Annotated[int | None, typer.Option("--to", help="Last year of a year-by-year audit.")] = None,
-          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+          scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """The back-door audit: non-members holding a defence pledge from an ally through another arrangement."""
     from .analytics.coverage import audit_by_year, backdoor_audit
 
-    r = _open(db)
+    r = _open(db, scenario)
     if from_ is not None or to is not None:
         rows = audit_by_year(r, from_ or 1949, to or reg.window(None).first.year)
         emit(rows, fmt, ["year", "n_covered", "added", "removed", "covered"])
@@ -224,11 +230,11 @@ def audit(at: AtOpt = None,
 
 @app.command()
 def coverage(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt = None,
-             db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+             scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Every pledge an actor receives at a date: type, binding or political, from whom, through what."""
     from .analytics.coverage import guarantee_coverage
 
-    r = _open(db)
+    r = _open(db, scenario)
     emit(guarantee_coverage(r, actor, at=at), fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
          title=f"pledges received by {r.actor_id(actor)} at {reg.window(at).label}")
 
@@ -236,11 +242,11 @@ def coverage(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt =
 @app.command()
 def impact(fmt_id: Annotated[str | None, typer.Argument(metavar="FORMAT", help="A format id (omit with --all).")] = None,
            at: AtOpt = None, all_: Annotated[bool, typer.Option("--all", help="Rank every format.")] = False,
-           db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+           scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """What a format does to the alliance: who is left out, cross-line ties, overlaps, cohesion change."""
     from .analytics.formats import format_impact, impact_all
 
-    r = _open(db)
+    r = _open(db, scenario)
     if all_ or fmt_id is None:
         emit(impact_all(r, at), fmt, ["rank", "format", "relation", "n_members", "n_outside_nato", "n_allies_left_out",
                                       "n_new_cross_line_ties", "ei_change", "ei_weighted_change"])
@@ -256,11 +262,12 @@ def impact(fmt_id: Annotated[str | None, typer.Argument(metavar="FORMAT", help="
 
 
 @app.command()
-def timeline(arrangement: Annotated[str, typer.Argument(metavar="ARR")], db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+def timeline(arrangement: Annotated[str, typer.Argument(metavar="ARR")], scenario: ScenarioOpt = None,
+             db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Members and partners per year, and the events behind them."""
     from .analytics.timeline import timeline as build
 
-    t = build(_open(db), arrangement)
+    t = build(_open(db, scenario), arrangement)
     if fmt is Fmt.json:
         emit(t, fmt)
         return
@@ -271,11 +278,11 @@ def timeline(arrangement: Annotated[str, typer.Argument(metavar="ARR")], db: DbO
 def network(at: AtOpt = None, seed: Annotated[int, typer.Option("--seed", help="Seed for community detection.")] = 0,
             actor_kind: Annotated[list[str] | None, typer.Option("--actor-kind", help="Keep only these actor kinds.")] = None,
             arrangement_kind: Annotated[list[str] | None, typer.Option("--arrangement-kind", help="Use only these arrangement kinds.")] = None,
-            db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+            scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Centrality of every actor in the partnership network at a date, and its communities."""
     from .analytics import graph
 
-    g = graph.actor_graph(_open(db), at, actor_kinds=actor_kind, arrangement_kinds=arrangement_kind)
+    g = graph.actor_graph(_open(db, scenario), at, actor_kinds=actor_kind, arrangement_kinds=arrangement_kind)
     rows = graph.metrics(g)
     groups = graph.communities(g, seed=seed)
     community = {a: i for i, c in enumerate(groups, 1) for a in c}
@@ -307,6 +314,181 @@ def brief(at: AtOpt = None, out: Annotated[str, typer.Option("--out", help="Outp
     emit([{"file": str(f)} for f in files], fmt)
 
 
+check_app = typer.Typer(help="Check the registry against independent research data.", no_args_is_help=True)
+app.add_typer(check_app, name="check")
+
+
+@check_app.command("atop")
+def check_atop(db: DbOpt = None, fmt: FormatOpt = Fmt.table,
+               data_dir: Annotated[str | None, typer.Option("--data-dir", help="peacesciencer data (default: ../shared/data/peacesciencer).")] = None) -> None:
+    """NATO co-membership per the registry against ATOP v5.1 defence pledges, 1949-2018."""
+    from .analytics.dyad_facts import nato_member_years
+    from .analytics.panels import nato_atop_agreement
+
+    rep = nato_atop_agreement(nato_member_years(_open(db)), data_dir=data_dir)
+    emit({"years": f"{rep.years[0]}-{rep.years[1]}", "both_nato_dyad_years": rep.dyad_years,
+          "atop_defense_1": rep.agreeing, "agreement": round(rep.share, 6), "disagreements": len(rep.disagreements)},
+         fmt, title="NATO (secnet) vs ATOP v5.1 defence pledges")
+    if len(rep.disagreements) and fmt is Fmt.table:
+        emit(rep.disagreements.to_dict("records"), fmt, title="disagreements")
+
+
+# --- design tools (issue 7) -------------------------------------------------------------------
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
+
+
+@app.command()
+def prioritise(at: AtOpt = None,
+               aim: Annotated[str, typer.Option("--aim", help="general, baltic, black_sea, southern_flank, indo_pacific, high_north, western_balkans, technology, cyber, resilience, climate or industry.")] = "general",
+               weights: Annotated[str | None, typer.Option("--weights", help="Relative weights, e.g. region=3,capability=2 (default: the aim's preset); name=lo:hi bounds a share for --smaa.")] = None,
+               method: Annotated[str, typer.Option("--method", help="weighted_sum or topsis.")] = "weighted_sum",
+               actors: Annotated[list[str] | None, typer.Option("--actors", help="Actors to rank (default: NATO's partner states).")] = None,
+               threat: Annotated[str | None, typer.Option("--threat", help="Threat state for threat_distance (default: the aim's; 'none' drops it).")] = None,
+               criteria: Annotated[str | None, typer.Option("--criteria", help="CSV of extra criteria: actor_id, then name or name:cost columns.")] = None,
+               smaa: Annotated[bool, typer.Option("--smaa", help="Rank acceptability over uncertain weights (SMAA-2).")] = False,
+               draws: Annotated[int, typer.Option("--draws", help="Weight draws for --smaa.")] = 10_000,
+               seed: Annotated[int, typer.Option("--seed", help="Seed for --smaa.")] = 0,
+               uncertainty: Annotated[float, typer.Option("--uncertainty", help="Noise on criteria values for --smaa, as a share of each range.")] = 0.0,
+               scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Rank partners for an aim on documented criteria (weighted sum or TOPSIS), or their rank acceptability (--smaa)."""
+    from .design import prioritise as p
+
+    kw = dict(aim_name=aim, actors=_ids(actors) or None, threat=threat, weights=weights, method=method, extra=criteria)
+    x = (p.acceptability(_open(db, scenario), at, draws=draws, seed=seed, uncertainty=uncertainty, **kw) if smaa
+         else p.prioritise(_open(db, scenario), at, **kw))
+    if fmt is Fmt.json:
+        emit(x, fmt)
+        return
+    cols = (["actor_id", "name", "rank_at_weights", "b1", "b2", "b3", "expected_rank", "holistic", "confidence"] if smaa
+            else ["rank", "actor_id", "name", "score", *[c["criterion"] for c in x["criteria"] if c["weight"] is not None]])
+    emit(x["rows"] if smaa else x["ranking"], fmt, cols, title=f"partners for {x['aim']} at {x['at']} ({x['method']}{', SMAA' if smaa else ''})")
+    if fmt is Fmt.table:
+        emit(x["criteria"], fmt, ["criterion", "direction", "weight", "unit", "data_years", "source"], title="criteria")
+        for note in x["notes"]:
+            typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+def group(need: Annotated[str, typer.Argument(metavar="NEED", help="Capabilities and minimum providers, e.g. cyber=3,maritime=2,space.")],
+          at: AtOpt = None,
+          include: Annotated[list[str] | None, typer.Option("--include", help="Actors that must be in the group.")] = None,
+          exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Actors that must not be.")] = None,
+          max_size: Annotated[int | None, typer.Option("--max-size", help="At most this many actors.")] = None,
+          framework_nation: Annotated[bool, typer.Option("--framework-nation", help="At least one framework or lead nation.")] = False,
+          partners: Annotated[bool, typer.Option("--partners/--no-partners", help="Allow NATO partners.")] = True,
+          organisations: Annotated[bool, typer.Option("--organisations/--no-organisations", help="Allow international organisations.")] = True,
+          private: Annotated[bool, typer.Option("--private/--no-private", help="Allow private actors.")] = False,
+          others: Annotated[bool, typer.Option("--others/--no-others", help="Allow states that are neither allies nor partners.")] = False,
+          prefer_allies: Annotated[bool, typer.Option("--prefer-allies/--no-prefer-allies", help="Among equally cheap groups, fewest non-allies.")] = True,
+          alternatives: Annotated[int, typer.Option("--alternatives", help="How many next-best groups.")] = 3,
+          candidates: Annotated[str | None, typer.Option("--candidates", help="CSV: actor_id, capabilities (a;b), optional cost, status, framework.")] = None,
+          scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """The cheapest group of actors that covers an issue's capabilities (exact integer program), with alternatives."""
+    from .design.groupings import design_group
+
+    x = design_group(_open(db, scenario), need, at, candidates=candidates, allow_partners=partners, allow_organisations=organisations,
+                     allow_private=private, allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
+                     exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation, alternatives=alternatives)
+    if fmt is not Fmt.table:
+        emit(x if fmt is Fmt.json else x["group"], fmt)
+        return
+    emit(x["group"], fmt, ["actor_id", "name", "status", "framework_nation", "provides"], title=f"group at {x['at']}: {x['size']} actors, cost {x['cost']}")
+    emit(x["alternatives"], fmt, ["rank", "members", "size", "cost", "n_non_allies", "instead_of", "adds"], title="next-best groups")
+    emit(x["closest_formats"], fmt, ["arrangement_id", "name", "jaccard", "only_in_group", "only_in_format"], title="closest existing formats")
+
+
+scenario_app = typer.Typer(help="Hypothetical accessions, exits and new formats over the real data (docs/scenarios.md).",
+                           no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+COMPARE_SECTIONS = {
+    "membership": ["arrangement_id", "actor_id", "name", "change", "baseline_roles", "scenario_roles"],
+    "audit": ["actor_id", "name", "arrangement_id", "type", "binding", "change"],
+    "formats": ["format", "change", "differs"],
+    "priorities": ["actor_id", "name", "change", "baseline_rank", "scenario_rank"],
+}
+
+
+@scenario_app.command("compare")
+def scenario_compare(file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario (YAML).")], at: AtOpt = None,
+                     aim: Annotated[str, typer.Option("--aim", help="The aim for the priority comparison.")] = "general",
+                     db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """What a scenario changes at a date: memberships, the back-door audit, format impact, partner priorities."""
+    from .design.scenarios import compare
+
+    x = compare(_open(db), file, at, aim_name=aim)
+    if fmt is Fmt.json:
+        emit(x, fmt)
+        return
+    for key, cols in COMPARE_SECTIONS.items():
+        emit(x[key], fmt, cols, title=None if fmt is Fmt.csv else f"{x['scenario']} vs baseline at {x['at']}: {key}")
+
+
+# --- team server (issue 8) ------------------------------------------------------------------------
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+          access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
+          db: DbOpt = None) -> None:
+    """Run the REST API (/api/v1, docs at /docs) and the dashboard under uvicorn."""
+    from .api.app import serve as run_server
+
+    run_server(db, host=host, port=port, access_log=access_log)
+
+
+token_app = typer.Typer(help="API tokens for writes: editors edit data, admins also delete whole records.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+def _engine(db: str | None):
+    from . import store
+
+    return store.connect(db)
+
+
+@token_app.command("create")
+def token_create(name: Annotated[str, typer.Argument(metavar="NAME", help="Who holds it (recorded in the edit log).")],
+                 role: Annotated[str, typer.Option("--role", help="editor or admin.")] = "editor", db: DbOpt = None) -> None:
+    """Create a token and print it (the only time it is shown; only its hash is stored)."""
+    from .api.auth import create_token
+
+    typer.echo(create_token(_engine(db), name, role))
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOpt = None) -> None:
+    """Revoke a token: its next request gets 401."""
+    from .api.auth import revoke_token
+
+    revoke_token(_engine(db), name)
+    typer.echo(f"revoked {name}", err=True)
+
+
+@token_app.command("list")
+def token_list(db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Every token's name, role, creation and revocation time."""
+    from .api.auth import list_tokens
+
+    emit(list_tokens(_engine(db)), fmt, ["name", "role", "created_at", "revoked_at"])
+
+
+@app.command()
+def dump(directory: Annotated[str, typer.Argument(metavar="DIR", help="A new (or empty) directory.")] = "dump",
+         db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Write the database back to the YAML layout (sources.yaml, actors/, arrangements/), e.g. after team edits."""
+    from . import store
+    from .store.dump import dump_dataset
+
+    engine = _engine(db)
+    ds = store.read_dataset(engine)
+    files = dump_dataset(ds, directory, origin=store.get_meta(engine).get("origin", ""))
+    emit({**_counts(ds), "directory": directory, "files": len(files)}, fmt, title="dumped")
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
@@ -316,9 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = command.main(args=argv, prog_name="secnet", standalone_mode=False)
     except InvalidData as e:
+        if len(e.problems) == 1:
+            print(f"secnet: error: {e.problems[0]}", file=sys.stderr)
+            return 2
         for p in e.problems:
             print(p, file=sys.stderr)
-        print(f"secnet: error: {len(e.problems)} problem(s); nothing was loaded", file=sys.stderr)
+        print(f"secnet: error: {len(e.problems)} problems; nothing was loaded or changed", file=sys.stderr)
         return 2
     except SecnetError as e:
         print(f"secnet: error: {e}", file=sys.stderr)

@@ -298,7 +298,7 @@ def system_membership(
     ``last_year`` is not given it is the last complete calendar year, or the
     last year asked for in ``years`` if that is later (but not in the future).
     """
-    sysm = _system(system)
+    _system(system)  # refuse an unknown system before reading anything
     wanted = parse_years(years)
     if last_year is None:
         last_year = last_complete_year()
@@ -306,11 +306,9 @@ def system_membership(
             last_year = int(wanted.max())
     if last_year > _dt.date.today().year:
         raise InvalidInput(f"years: {last_year} is in the future; the panel can reach {_dt.date.today().year} at most")
-    spells = system_spells(system, last_year=last_year, states=states, data_dir=data_dir)
-    first = int(_year_of(spells["start"].to_numpy("datetime64[D]")).min())
-    membership = _presence(spells, sysm.code, sysm.state_name, first, last_year, system)
+    membership = _membership(system, last_year, states, data_dir)
     if wanted is not None:
-        offsets = wanted - first
+        offsets = wanted - membership.first_year
         inside = (offsets >= 0) & (offsets < membership.present.shape[1])
         keep = np.zeros(membership.present.shape[1], dtype=bool)
         keep[offsets[inside]] = True
@@ -319,6 +317,37 @@ def system_membership(
         kept = keep[ft]
         membership.false_dyads = (fs1[kept], fs2[kept], ft[kept])
     return membership
+
+
+_MEMBERSHIP: dict[tuple, tuple[np.ndarray, SystemMembership]] = {}
+
+
+def _membership(system: str, last_year: int, states: pd.DataFrame | None, data_dir: DataDir) -> SystemMembership:
+    """The full membership grid; kept per data directory for the shipped lists."""
+    key = None
+    if states is None:
+        name = "cow_states" if system == "cow" else "gw_states"
+        table = read_peacesciencer(name, data_dir)
+        codes = table[_system(system).code].to_numpy()
+        # Keyed on the (cached, read-only) table's buffer; the entry keeps the
+        # array alive so that the address cannot be reused by another table.
+        key = (system, last_year, codes.__array_interface__["data"][0], len(table))
+        states = table
+        cached = _MEMBERSHIP.get(key)
+        if cached is not None:
+            return _copy_membership(cached[1])
+    sysm = _system(system)
+    spells = system_spells(system, last_year=last_year, states=states, data_dir=data_dir)
+    first = int(_year_of(spells["start"].to_numpy("datetime64[D]")).min())
+    membership = _presence(spells, sysm.code, sysm.state_name, first, last_year, system)
+    if key is not None:
+        _MEMBERSHIP[key] = (codes, membership)
+        return _copy_membership(membership)
+    return membership
+
+
+def _copy_membership(m: SystemMembership) -> SystemMembership:
+    return SystemMembership(m.system, m.codes, m.names, m.first_year, m.present.copy(), m.false_dyads)
 
 
 # ---------------------------------------------------------------------------
@@ -343,7 +372,8 @@ def state_years(
     >>> state_years(years=1816).shape  # doctest: +SKIP
     (23, 3)
     """
-    sysm, presence = _system(system), system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
+    sysm = _system(system)
+    presence = system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
     s, t = np.nonzero(presence.present)
     return pd.DataFrame(
         {
@@ -378,7 +408,8 @@ def dyad_years(
     Cut at 2024, the COW directed panel is peacesciencer's ``cow_ddy`` row
     for row (2,214,930 rows).
     """
-    sysm, presence = _system(system), system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
+    sysm = _system(system)
+    presence = system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
     si, sj, lo, hi = _dyad_runs(presence, directed)
     length = hi - lo
     total = int(length.sum())
@@ -447,7 +478,7 @@ def _cut_years(si, sj, lo, hi, fs1, fs2, ft):
 def build_panel(
     system: str = "cow",
     directed: bool = True,
-    add: Sequence[str] = ("atop", "igos", "democracy", "nmc"),
+    add: str | Sequence[str] = ("atop", "igos", "democracy", "nmc"),
     years: Years = None,
     *,
     secnet: pd.DataFrame | None = None,
@@ -456,12 +487,15 @@ def build_panel(
 ) -> pd.DataFrame:
     """A dyad-year panel with the named ``add_*`` steps applied in order.
 
-    ``add`` names: ``atop``, ``igos``, ``democracy``, ``nmc``, ``contiguity``,
+    ``add`` (a list, or text such as ``"atop,igos,democracy,nmc,secnet"``)
+    names: ``atop``, ``igos``, ``democracy``, ``nmc``, ``contiguity``,
     ``mindist``, ``capital_distance`` (or ``capdist``), ``majors``, ``secnet``
     (which needs ``secnet``, the registry's dyad-year table; see
     :func:`add_secnet`). ``progress(step, done, total)`` is called after the
     panel is created and after each step, for a progress bar.
     """
+    if isinstance(add, str):
+        add = add.split(",")
     steps = [_STEP_ALIASES.get(s.strip().lower(), s.strip().lower()) for s in add if s.strip()]
     unknown = [s for s in steps if s not in _STEPS]
     if unknown:
@@ -515,18 +549,21 @@ def _panel_kind(panel: pd.DataFrame, verb: str, code: str = "ccode") -> str:
     raise SecnetError(f"{verb} needs a dyad-year panel ({code}1, {code}2, year) or a state-year panel ({code}, year)")
 
 
-def _codes(array: np.ndarray, what: str) -> np.ndarray:
-    if array.size and (array.min() < 0 or array.max() > 10_000_000):
+def _codes(array: np.ndarray, what: str) -> tuple[int, int]:
+    """The smallest and largest code, refusing codes that cannot index an array."""
+    if not array.size:
+        return 0, 0
+    lo, hi = int(array.min()), int(array.max())
+    if lo < 0 or hi > 10_000_000:
         raise InvalidData(f"{what}: state codes must be whole numbers between 0 and 10,000,000")
-    return array
+    return lo, hi
 
 
-def _year_map(years: np.ndarray, first: int, span: int) -> np.ndarray:
+def _year_map(first_year: int, last_year: int, first: int, span: int) -> np.ndarray:
     """Lookup array: calendar year -> offset in [0, span), or the spare slot ``span``."""
-    if years.size and years.min() < 0:
+    if first_year < 0:
         raise InvalidData("years must be positive")
-    top = max(int(years.max()) if years.size else 0, first + span)
-    ymap = np.full(top + 1, span, dtype=np.int64)
+    ymap = np.full(max(last_year, first + span) + 1, span, dtype=np.int64)
     ymap[first : first + span] = np.arange(span)
     return ymap
 
@@ -540,7 +577,7 @@ class _DyadIndex:
     """
 
     def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray, mirror: bool):
-        self.top = int(max(t1.max(), t2.max()))
+        self.top = max(_codes(t1, "ccode1")[1], _codes(t2, "ccode2")[1])
         seen = np.zeros(self.top + 1, dtype=bool)
         seen[t1] = True
         seen[t2] = True
@@ -557,16 +594,35 @@ class _DyadIndex:
             self.cube[(s2 * self.n + s1) * width + year] = rows
         self.cube[(s1 * self.n + s2) * width + year] = rows
 
-    def rows(self, p1: np.ndarray, p2: np.ndarray, py: np.ndarray) -> np.ndarray:
+    def rows(self, keys: _Keys) -> np.ndarray:
         width = self.span + 1
-        top = int(max(p1.max(), p2.max()))
         slot = self.slot
-        if top > self.top:
-            slot = np.concatenate([slot, np.full(top - self.top, self.n - 1, dtype=np.int64)])
-        key = (slot * (self.n * width))[p1]
-        key += (slot * width)[p2]
-        key += _year_map(py, self.first, self.span)[py]
+        if keys.top > self.top:
+            slot = np.concatenate([slot, np.full(keys.top - self.top, self.n - 1, dtype=np.int64)])
+        key = (slot * (self.n * width))[keys.codes["1"]]
+        key += (slot * width)[keys.codes["2"]]
+        key += _year_map(keys.first, keys.last, self.first, self.span)[keys.year]
         return self.cube[key].astype(np.intp)
+
+
+@dataclass
+class _Keys:
+    """A panel's key columns and their bounds, read and checked once per step."""
+
+    codes: dict[str, np.ndarray]  # "1" and "2" (dyad-years) or "" (state-years)
+    year: np.ndarray
+    top: int
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, panel: pd.DataFrame, code: str = "ccode") -> _Keys:
+        sides = ("1", "2") if f"{code}1" in panel.columns else ("",)
+        codes = {side: panel[f"{code}{side}"].to_numpy(np.int64) for side in sides}
+        year = panel["year"].to_numpy(np.int64)
+        top = max(_codes(a, f"{code}{side}")[1] for side, a in codes.items())
+        first, last = (int(year.min()), int(year.max())) if year.size else (0, 0)
+        return cls(codes, year, top, first, last)
 
 
 _INDEXES: OrderedDict[tuple, tuple[tuple, _DyadIndex]] = OrderedDict()
@@ -581,11 +637,9 @@ def _dyad_index(table: pd.DataFrame, code: str, mirror: bool) -> _DyadIndex:
     and a table changed through pandas gets new buffers (copy-on-write).
     """
     arrays = tuple(_ints(table[c], c) for c in (f"{code}1", f"{code}2", "year"))
-    _codes(arrays[0], f"{code}1")
-    _codes(arrays[1], f"{code}2")
     if len(table) < 50_000:
         return _DyadIndex(*arrays, mirror)
-    key = tuple((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays) + (mirror,)
+    key = (*((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays), mirror)
     with _INDEX_LOCK:
         hit = _INDEXES.get(key)
         if hit is not None:
@@ -604,35 +658,38 @@ def _dyad_rows(panel: pd.DataFrame, code: str, table: pd.DataFrame, mirror: bool
 
     ``mirror`` also matches the (b, a) rows of a non-directed table to (a, b).
     """
-    p1 = _codes(panel[f"{code}1"].to_numpy(np.int64), f"{code}1")
-    p2 = _codes(panel[f"{code}2"].to_numpy(np.int64), f"{code}2")
-    py = panel["year"].to_numpy(np.int64)
-    if p1.size == 0 or len(table) == 0:
-        return np.full(p1.size, -1, dtype=np.intp)
-    return _dyad_index(table, code, mirror).rows(p1, p2, py)
+    keys = _Keys.of(panel, code)
+    if keys.year.size == 0 or len(table) == 0:
+        return np.full(keys.year.size, -1, dtype=np.intp)
+    return _dyad_index(table, code, mirror).rows(keys)
 
 
-def _state_rows(codes: np.ndarray, years: np.ndarray, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
-    """For each (code, year), the row of a state-year ``table``, else -1."""
-    codes = _codes(np.asarray(codes, dtype=np.int64), code)
-    years = np.asarray(years, dtype=np.int64)
+def _state_rows(keys: _Keys, side: str, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
+    """For each row's (code, year) on ``side``, the row of a state-year ``table``, else -1."""
+    codes = keys.codes[side]
     if codes.size == 0 or len(table) == 0:
         return np.full(codes.size, -1, dtype=np.intp)
-    tc = _codes(_ints(table[code], code), code)
+    tc = _ints(table[code], code)
     ty = _ints(table["year"], "year")
+    top = _codes(tc, code)[1]
     first, span = int(ty.min()), int(ty.max()) - int(ty.min()) + 1
     width = span + 1
-    top = int(tc.max())
     index = np.full((top + 2) * width, -1, dtype=np.intp)  # row top+1: codes the table lacks
     index[tc * width + (ty - first)] = np.arange(len(table))
-    rows_of = np.full(max(top, int(codes.max())) + 1, (top + 1) * width, dtype=np.int64)
+    rows_of = np.full(max(top, keys.top) + 1, (top + 1) * width, dtype=np.int64)
     rows_of[: top + 1] = np.arange(top + 1) * width
     key = rows_of[codes]
-    key += _year_map(years, first, span)[years]
+    key += _year_map(keys.first, keys.last, first, span)[keys.year]
     return index[key]
 
 
-def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64", inside: np.ndarray | None = None):
+def _take(
+    column: pd.Series | np.ndarray,
+    rows: np.ndarray,
+    dtype: str = "Int64",
+    inside: np.ndarray | None = None,
+    absent: np.ndarray | None = None,
+):
     """``column[rows]``, with row -1 meaning "no source row" (missing).
 
     Integer sources come back as a nullable integer array of ``dtype``, real
@@ -640,6 +697,7 @@ def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64"
     is what row -1 picks, so this is one gather per array. Where ``inside``
     (the source's temporal domain) is true, missing becomes 0, as
     peacesciencer's ``ifelse(is.na(x) & between(year, ...), 0, x)``.
+    ``absent`` is ``rows < 0`` when the caller already has it.
     """
     values = column.array if isinstance(column, pd.Series) else column
     if isinstance(values, pd.arrays.IntegerArray):
@@ -653,13 +711,21 @@ def _take(column: pd.Series | np.ndarray, rows: np.ndarray, dtype: str = "Int64"
             return out
         data, mask = values, None
     width = np.dtype(dtype.lower())
-    taken = np.append(data.astype(width), width.type(0))[rows]
+    source = data.astype(width)
     if mask is not None and mask.any():
-        missing = np.append(mask, True)[rows]
+        # Missing source values carry the type's smallest value through the
+        # gather, so one gather gives the data and a compare gives the mask.
+        lowest = np.iinfo(width).min
+        if (source[~mask] == lowest).any():
+            raise InvalidData(f"column holds {lowest}, which secnet reserves for missing values")
+        source = np.where(mask, lowest, source)
+        taken = np.append(source, lowest)[rows]
+        missing = taken == lowest
         if inside is not None:
             taken[missing & inside] = 0
     else:
-        missing = rows < 0  # the sentinel already put 0 there
+        taken = np.append(source, width.type(0))[rows]
+        missing = rows < 0 if absent is None else absent.copy()  # the appended 0 is what row -1 picks
     if inside is not None:
         missing &= ~inside
     return pd.arrays.IntegerArray(taken, missing)
@@ -735,7 +801,8 @@ def add_atop_alliance(
     year = panel["year"].to_numpy(np.int64)
     inside = (year >= first) & (year <= last)
     out = {"atop_alliance": pd.arrays.IntegerArray((rows >= 0).astype(np.int8), ~inside & (rows < 0))}
-    out.update(_take_all({c: (atop[c], rows, "Int8", inside) for c in ATOP_COLUMNS}))
+    absent = rows < 0
+    out.update(_take_all({c: (atop[c], rows, "Int8", inside, absent) for c in ATOP_COLUMNS}))
     return _with(panel, out)
 
 
@@ -769,20 +836,20 @@ def add_igos(panel: pd.DataFrame, igos: pd.DataFrame | None = None, *, data_dir:
         return _with(panel, {"dyadigos": _take(igos["dyadigos"], rows)})
     igos = _table(igos, "cow_igo_sy", data_dir)
     _require(igos, ("ccode", "year", *IGO_STATE_COLUMNS), "COW IGO state-year table")
-    rows = _state_rows(panel["ccode"], panel["year"], igos)
+    rows = _state_rows(_Keys.of(panel), "", igos)
     return _with(panel, {c: _take(igos[c], rows) for c in IGO_STATE_COLUMNS})
 
 
 def _add_state_values(
     panel: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str], verb: str
 ) -> pd.DataFrame:
-    kind = _panel_kind(panel, verb)
-    year = panel["year"].to_numpy(np.int64)
-    sides = {"": "ccode"} if kind == "state" else {"1": "ccode1", "2": "ccode2"}
+    _panel_kind(panel, verb)
+    keys = _Keys.of(panel)
     jobs = {}
-    for suffix, code in sides.items():
-        rows = _state_rows(panel[code].to_numpy(np.int64), year, table)
-        jobs.update({f"{c}{suffix}": (table[c], rows, "Int64") for c in columns})
+    for side in keys.codes:
+        rows = _state_rows(keys, side, table)
+        absent = rows < 0
+        jobs.update({f"{c}{side}": (table[c], rows, "Int64", None, absent) for c in columns})
     return _with(panel, _take_all(jobs))
 
 
@@ -853,7 +920,7 @@ def add_majors(
     year are carried to ``last_year`` (default: the last complete calendar
     year); up to that year a non-major is 0, after it NA.
     """
-    kind = _panel_kind(panel, "add_majors")
+    _panel_kind(panel, "add_majors")
     majors = _table(majors, "cow_majors", data_dir)
     _require(majors, ("ccode", "styear", "endyear", "endmonth", "endday"), "major powers table")
     mrcy = last_complete_year() if last_year is None else int(last_year)
@@ -865,12 +932,10 @@ def add_majors(
     major_years["cowmaj"] = 1
     year = panel["year"].to_numpy(np.int64)
     inside = year <= mrcy
-    if kind == "state":
-        rows = _state_rows(panel["ccode"], year, major_years)
-        return _with(panel, {"cowmaj": _take(major_years["cowmaj"], rows, "Int8", inside)})
+    keys = _Keys.of(panel)
     out = {}
-    for side in ("1", "2"):
-        rows = _state_rows(panel[f"ccode{side}"].to_numpy(np.int64), year, major_years)
+    for side in keys.codes:
+        rows = _state_rows(keys, side, major_years)
         out[f"cowmaj{side}"] = _take(major_years["cowmaj"], rows, "Int8", inside)
     return _with(panel, out)
 
@@ -952,7 +1017,7 @@ def add_contiguity(
     counts = pd.DataFrame(
         {"ccode": cont["ccode1"], "year": cont["year"], "land": conttype == 1, "sea": conttype > 1}
     ).groupby(["ccode", "year"], as_index=False).sum()
-    rows = _state_rows(panel["ccode"], year, counts)
+    rows = _state_rows(_Keys.of(panel), "", counts)
     return _with(panel, {c: _take(counts[c].to_numpy(np.int64), rows, "Int64", inside) for c in ("land", "sea")})
 
 
@@ -979,7 +1044,7 @@ def add_mindist(panel: pd.DataFrame, mindist: pd.DataFrame | None = None, *, dat
         }
     )
     smallest = both.groupby(["ccode", "year"], as_index=False)["minmindist"].min()
-    rows = _state_rows(panel["ccode"], panel["year"], smallest)
+    rows = _state_rows(_Keys.of(panel), "", smallest)
     return _with(panel, {"minmindist": _take(smallest["minmindist"], rows)})
 
 
@@ -1050,23 +1115,22 @@ def add_capital_distance(
     kind = _panel_kind(panel, "add_capital_distance")
     caps = capital_years(capitals, transsum, data_dir=data_dir)
     if kind == "dyad":
-        return _with(panel, {"capdist": _capdist(panel["ccode1"], panel["ccode2"], panel["year"], caps)})
+        return _with(panel, {"capdist": _capdist(panel, caps)})
     year = panel["year"].to_numpy(np.int64)
     dyads = dyad_years("cow", True, (int(year.min()), int(year.max())), data_dir=data_dir)
-    dist = _capdist(dyads["ccode1"], dyads["ccode2"], dyads["year"], caps)
+    dist = _capdist(dyads, caps)
     nearest = (
         pd.DataFrame({"ccode": dyads["ccode1"], "year": dyads["year"], "mincapdist": dist})
         .groupby(["ccode", "year"], as_index=False)["mincapdist"]
         .min()
     )
-    rows = _state_rows(panel["ccode"], year, nearest)
+    rows = _state_rows(_Keys.of(panel), "", nearest)
     return _with(panel, {"mincapdist": _take(nearest["mincapdist"], rows)})
 
 
-def _capdist(c1, c2, year, caps: pd.DataFrame) -> np.ndarray:
-    year = np.asarray(year, dtype=np.int64)
-    r1 = _state_rows(np.asarray(c1, dtype=np.int64), year, caps)
-    r2 = _state_rows(np.asarray(c2, dtype=np.int64), year, caps)
+def _capdist(dyads: pd.DataFrame, caps: pd.DataFrame) -> np.ndarray:
+    keys = _Keys.of(dyads)
+    r1, r2 = _state_rows(keys, "1", caps), _state_rows(keys, "2", caps)
     lat, lng = caps["lat"].to_numpy(), caps["lng"].to_numpy()
     return vincenty_sphere_km(_take(lat, r1), _take(lng, r1), _take(lat, r2), _take(lng, r2))
 

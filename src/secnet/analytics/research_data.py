@@ -23,16 +23,18 @@ never turns into a float on the way in. Date columns come back as
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import threading
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from secnet.errors import InvalidData, SecnetError
+from secnet.errors import InvalidData, InvalidInput, SecnetError
+from secnet.ingest.cow import arrow_to_pandas
 
 ENV_VAR = "SECNET_PEACESCIENCER_DIR"
 
@@ -116,25 +118,32 @@ def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pd.DataFrame:
     return arrow_to_pandas(arrow)
 
 
-def arrow_to_pandas(arrow: pa.Table) -> pd.DataFrame:
-    """An Arrow table as pandas with secnet's dtypes (see the module docstring)."""
-    columns: dict[str, object] = {}
-    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
-        kind = column.type
-        if pa.types.is_integer(kind):
-            values = column.to_numpy(zero_copy_only=False)
-            if column.null_count:
-                mask = column.is_null().to_numpy(zero_copy_only=False)
-                data = np.where(mask, 0, values).astype(np.int64)
-                columns[name] = pd.arrays.IntegerArray(data, mask)
-            else:
-                columns[name] = values.astype(np.int64, copy=False)
-        elif pa.types.is_floating(kind):
-            columns[name] = column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-        elif pa.types.is_date(kind):
-            columns[name] = pd.to_datetime(column.to_pandas(date_as_object=False))
-        elif pa.types.is_null(kind):
-            columns[name] = np.full(len(column), np.nan)
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a panel or similarity table; the format follows the file name.
+
+    ``.parquet``; ``.csv`` or ``.csv.gz`` (missing values as empty fields, as
+    in the peacesciencer files); ``.dta`` (Stata); ``.feather``. Returns the
+    path written.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path}: the directory {path.parent} does not exist")
+    if name.endswith(".parquet"):
+        frame.to_parquet(path, index=False)
+    elif name.endswith((".csv", ".csv.gz")):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
+        options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
+        if name.endswith(".gz"):
+            with gzip.open(path, "wb", compresslevel=6) as sink:
+                pacsv.write_csv(table, sink, write_options=options)
         else:
-            columns[name] = column.to_pandas()
-    return pd.DataFrame(columns)
+            pacsv.write_csv(table, str(path), write_options=options)
+    elif name.endswith(".dta"):
+        frame.to_stata(path, write_index=False, version=118)
+    elif name.endswith(".feather"):
+        frame.reset_index(drop=True).to_feather(path)
+    else:
+        raise InvalidInput(f"{path}: write .csv, .csv.gz, .parquet, .dta or .feather")
+    return path

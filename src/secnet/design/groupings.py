@@ -26,9 +26,9 @@ Huangfu & Hall 2018, *Mathematical Programming Computation* 10: 119-142)::
                 x_i in {0, 1}; x_i = 0 for excluded or disallowed actors
 
 The cost ``c_i`` is 1 per actor (or the CSV's ``cost``). With ``prefer_allies``
-every non-ally costs ``epsilon = min_i c_i / (N + 1)`` more, so among groups of
-equal cost the one with fewer non-allies wins, but a non-ally still joins if it
-saves a whole member.
+the objective is lexicographic: least cost first, then, among the groups of
+least cost, the fewest non-allies (a second program with the cost held at its
+optimum). A non-ally still joins if it saves a whole member.
 
 **Alternatives**: the next-best ``k`` groups, each found by re-solving with a
 no-good cut ``sum_{i in S} x_i <= |S| - 1`` for every group ``S`` found so far:
@@ -226,69 +226,85 @@ def _highs():
     return highspy, _QuietHighs()
 
 
-def cover(provides: np.ndarray, required: np.ndarray, cost: np.ndarray | None = None, *, must: np.ndarray | None = None,
-          allowed: np.ndarray | None = None, max_size: int | None = None, one_of: np.ndarray | None = None,
-          alternatives: int = 0, time_limit: float = 60.0) -> list[np.ndarray]:
+def cover(provides: np.ndarray, required: np.ndarray, cost: np.ndarray | None = None, *, tiebreak: np.ndarray | None = None,
+          must: np.ndarray | None = None, allowed: np.ndarray | None = None, max_size: int | None = None,
+          one_of: np.ndarray | None = None, alternatives: int = 0, time_limit: float = 60.0) -> list[np.ndarray]:
     """The cheapest set multicover and up to ``alternatives`` next-best ones (see the module docstring).
 
     ``provides``: N x K booleans; ``required``: K minimum counts; ``cost``: N
-    (default 1); ``must``/``allowed``/``one_of``: N booleans. Returns the chosen
-    index arrays, best first; an empty list when no group is feasible.
+    (default 1); ``tiebreak``: N non-negative secondary costs, minimised among
+    the groups of least cost (lexicographic: a second program with the cost
+    held at its optimum); ``must``/``allowed``/``one_of``: N booleans. Returns
+    the chosen index arrays, best first; an empty list when no group is feasible.
 
     >>> [g.tolist() for g in cover(np.array([[1, 0], [0, 1], [1, 1]], bool), np.array([1, 1]))]
     [[2]]
     """
     a = np.asarray(provides, dtype=bool)
-    n, k = a.shape
+    n, _ = a.shape
     req = np.asarray(required, dtype=float)
     c = np.ones(n) if cost is None else np.asarray(cost, dtype=float)
+    tb = None if tiebreak is None else np.asarray(tiebreak, dtype=float)
+    if (c < 0).any() or (tb is not None and (tb < 0).any()):
+        raise InvalidInput("costs must not be negative")
     must = np.zeros(n, bool) if must is None else np.asarray(must, bool)
     allowed = np.ones(n, bool) if allowed is None else np.asarray(allowed, bool)
     if (must & ~allowed).any():
         return []
     rows_req = np.flatnonzero(req > 0)
-    sub = a[:, rows_req]
     extra_rows = []
     if max_size is not None:
         extra_rows.append((np.ones(n, bool), -np.inf, float(max_size)))
     if one_of is not None:
         extra_rows.append((np.asarray(one_of, bool), 1.0, np.inf))
-    n_rows = rows_req.size + len(extra_rows)
-
-    # Column-wise (CSC) matrix: row ids of each candidate's required capabilities, then the extra rows.
-    extra_mat = np.column_stack([m for m, _, _ in extra_rows]) if extra_rows else np.zeros((n, 0), bool)
-    full = np.concatenate([sub, extra_mat], axis=1)
-    cols, rows = np.nonzero(full)
-    start = np.concatenate([[0], np.cumsum(full.sum(axis=1))]).astype(np.int32)
+    # Column-wise (CSC) matrix: each candidate's required capabilities, then the extra rows.
+    full = np.concatenate([a[:, rows_req], np.column_stack([m for m, _, _ in extra_rows]) if extra_rows else np.zeros((n, 0), bool)],
+                          axis=1)
+    cand, row = np.nonzero(full)  # row-major order: grouped by candidate, as CSC wants
 
     highspy, h = _highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-9)
     h.setOptionValue("time_limit", float(time_limit))
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, n_rows
+    lp.num_col_, lp.num_row_ = n, full.shape[1]
     lp.col_cost_ = c
     lp.col_lower_ = must.astype(float)
     lp.col_upper_ = allowed.astype(float)
     lp.row_lower_ = np.concatenate([req[rows_req], [lo for _, lo, _ in extra_rows]]).astype(float)
     lp.row_upper_ = np.concatenate([np.full(rows_req.size, np.inf), [hi for _, _, hi in extra_rows]]).astype(float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start
-    lp.a_matrix_.index_ = rows.astype(np.int32)
-    lp.a_matrix_.value_ = np.ones(rows.size)
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(full.sum(axis=1))]).astype(np.int32)
+    lp.a_matrix_.index_ = row.astype(np.int32)
+    lp.a_matrix_.value_ = np.ones(row.size)
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     h.passModel(lp)
+    cols = np.arange(n, dtype=np.int32)
 
-    found: list[np.ndarray] = []
-    for _ in range(alternatives + 1):
+    def solve() -> np.ndarray | None:
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            break
+            return None
         if status != highspy.HighsModelStatus.kOptimal:
             raise SecnetError(f"the grouping solver stopped before proving optimality ({h.modelStatusToString(status)})")
-        x = np.asarray(h.getSolution().col_value)
-        chosen = np.flatnonzero(x > 0.5)
+        return np.flatnonzero(np.asarray(h.getSolution().col_value) > 0.5)
+
+    found: list[np.ndarray] = []
+    for _ in range(alternatives + 1):
+        chosen = solve()
+        if chosen is None:
+            break
+        if tb is not None and tb[chosen].sum() > 0:  # a zero tiebreak cannot be beaten
+            # Second stage: the least tiebreak among the groups of least cost. (A small tiebreak
+            # folded into the cost would do the same in theory, but it makes HiGHS's bounds fractional
+            # and hard instances far slower.)
+            best = float(c[chosen].sum())
+            h.addRow(-np.inf, best + 1e-7 * max(1.0, abs(best)), n, cols, c)
+            h.changeColsCost(n, cols, tb)
+            chosen = solve()
+            h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+            h.changeColsCost(n, cols, c)
         found.append(chosen)
         if chosen.size == 0:
             break
@@ -350,8 +366,9 @@ def design_group(r: Registry, need: str | dict[str, int], at: object = None, *, 
         return None
 
     caps = list(req)
-    # Candidates: anyone who provides a required capability, plus the must-includes.
-    pool = [c for c in cands if (c.capabilities & set(caps)) or c.actor_id in must_ids]
+    # Candidates: anyone who provides a required capability, the must-includes and, if one is needed,
+    # the framework nations.
+    pool = [c for c in cands if (c.capabilities & set(caps)) or c.actor_id in must_ids or (framework_nation and c.framework)]
     usable = [c for c in pool if why_out(c) is None]
     reasons = _simple_reasons(req, pool, usable, why_out, must_ids, max_size, framework_nation)
     if reasons:
@@ -360,17 +377,13 @@ def design_group(r: Registry, need: str | dict[str, int], at: object = None, *, 
     n = len(usable)
     provides = np.array([[k in c.capabilities for k in caps] for c in usable], dtype=bool).reshape(n, len(caps))
     base = np.array([c.cost for c in usable], dtype=float)
-    cost = base.copy()
-    if prefer_allies and n:
-        positive = base[base > 0]
-        eps = (positive.min() if positive.size else 1.0) / (n + 1)
-        cost += eps * np.array([c.status != "ally" for c in usable])
+    tiebreak = np.array([float(c.status != "ally") for c in usable]) if prefer_allies else None
     must = np.array([c.actor_id in must_ids for c in usable], dtype=bool)
     fn = np.array([c.framework for c in usable], dtype=bool) if framework_nation else None
-    groups = cover(provides, np.array([req[k] for k in caps]), cost, must=must, max_size=max_size, one_of=fn,
-                   alternatives=alternatives)
+    groups = cover(provides, np.array([req[k] for k in caps]), base, tiebreak=tiebreak, must=must, max_size=max_size,
+                   one_of=fn, alternatives=alternatives)
     if not groups:
-        raise Infeasible(_combined_reasons(provides, np.array([req[k] for k in caps]), cost, must, max_size, fn))
+        raise Infeasible(_combined_reasons(provides, np.array([req[k] for k in caps]), base, must, max_size, fn))
 
     def describe(idx: np.ndarray) -> list[dict]:
         return [{"actor_id": usable[i].actor_id, "name": usable[i].name, "status": usable[i].status,

@@ -27,6 +27,9 @@ democracy          benefit  V-Dem electoral democracy index ``v2x_polyarchy`` (0
 cinc               benefit  Composite Index of National Capability, latest year <= ``at``   COW NMC v7.0 (to 2022)
 threat_distance    cost     minimum distance in km between the actor's and the threat's     peacesciencer ``cow_mindist``
                             borders, latest year <= ``at`` (0 = shared border)              (CShapes 2.0, to 2019)
+alignment          benefit  foreign-policy alignment: mean Signorino-Ritter S of the        ATOP v5.1 (to 2018) via
+                            actor's alliance portfolio with each NATO member's, latest      :mod:`secnet.analytics.
+                            ATOP year <= ``at``                                             similarity`
 =================  =======  =============================================================  ==========================
 
 ``threat_distance`` is a *cost*: the closer a partner is to the named threat
@@ -34,9 +37,10 @@ threat_distance    cost     minimum distance in km between the actor's and the t
 the more its partnership matters for deterrence and stability on that flank. A
 user who wants the opposite can supply their own column. States are matched to
 the research files through their COW code at ``at`` (``Actor.cow`` spells in
-the registry); COW abbreviations are never treated as ISO codes. Foreign-policy
-alignment with the allies is used when :mod:`secnet.analytics.similarity`
-provides it; otherwise it is left out with a note. Users add criteria of their
+the registry); COW abbreviations are never treated as ISO codes. Alignment
+uses formal alliance portfolios only (Signorino & Ritter 1999), so it says
+nothing about the years after ATOP's last (2018): a note says which year was
+used. Users add criteria of their
 own from a CSV file (``actor_id`` + one column per criterion, header
 ``name`` or ``name:cost``).
 
@@ -88,7 +92,7 @@ from ..errors import InvalidInput, SecnetError, suggest
 from ..model import vocab
 from ..model.dates import Window
 from ..registry import Registry, window
-from .groupings import THEMATIC_KINDS, own_participants
+from .groupings import THEMATIC_KINDS
 
 NATO = "nato"
 EOP = "eop"
@@ -128,8 +132,9 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in [
               "Composite Index of National Capability, latest year up to --at with a value"),
     Criterion("threat_distance", "cost", "km", "CShapes 2.0 minimum distance via peacesciencer cow_mindist (to 2019)",
               "minimum distance between the actor's and the threat's borders (0 = shared border); closer = more relevant"),
-    Criterion("alignment", "benefit", "similarity", "secnet.analytics.similarity",
-              "mean foreign-policy similarity with the NATO members"),
+    Criterion("alignment", "benefit", "S (-1 to 1)", "ATOP v5.1 via peacesciencer atop_alliance (to 2018); secnet.analytics.similarity",
+              "foreign-policy alignment: mean Signorino-Ritter S of the actor's alliance portfolio with each NATO member's, "
+              "latest ATOP year up to --at"),
 ]}
 
 
@@ -145,8 +150,9 @@ class Aim:
     weights: dict[str, float] = field(default_factory=dict)
 
 
-_REGIONAL = {"region": 3, "capability": 2, "threat_distance": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1}
-_THEMATIC = {"capability": 4, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 2}
+_REGIONAL = {"region": 3, "capability": 2, "threat_distance": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1,
+             "cinc": 1, "alignment": 1}
+_THEMATIC = {"capability": 4, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 2, "alignment": 1}
 
 #: The aims and their presets. Preset weights are a stated starting point, not a finding:
 #: regional aims weigh the region most, then capabilities and proximity to the threat;
@@ -154,8 +160,8 @@ _THEMATIC = {"capability": 4, "frameworks": 1, "eop": 1, "years": 1, "democracy"
 AIMS: dict[str, Aim] = {a.name: a for a in [
     Aim("general", "overall partnership value: every thematic arrangement counts",
         capabilities=tuple(vocab.ISSUE_AREAS),
-        weights={"capability": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1}),
-    Aim("baltic", "stability and deterrence in the Baltic Sea region", ("baltic_sea", "northern_europe"),
+        weights={"capability": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1, "alignment": 1}),
+    Aim("baltic", "stability and deterrence in the Baltic Sea region", ("baltic_sea",),
         ("maritime", "air_missile_defence", "cyber", "hybrid_threats", "energy_security", "critical_infrastructure"),
         "RUS", _REGIONAL),
     Aim("black_sea", "stability and deterrence in the Black Sea region", ("black_sea", "eastern_europe", "south_caucasus"),
@@ -168,7 +174,7 @@ AIMS: dict[str, Aim] = {a.name: a for a in [
     Aim("indo_pacific", "stability in the Indo-Pacific", ("indo_pacific",),
         ("maritime", "cyber", "space", "innovation_technology", "defence_industry", "critical_infrastructure", "intelligence"),
         "CHN", _REGIONAL),
-    Aim("high_north", "security in the High North and the Arctic", ("high_north", "northern_europe"),
+    Aim("high_north", "security in the High North and the Arctic", ("high_north",),
         ("cold_weather", "maritime", "climate_security", "space", "air_missile_defence"), "RUS", _REGIONAL),
     Aim("western_balkans", "stability in the Western Balkans", ("western_balkans",),
         ("crisis_management", "stability_policing", "defence_capacity_building", "counter_ied", "border_security",
@@ -258,13 +264,22 @@ def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "gen
     """
     w = window(at)
     a = aim(aim_name)
+    notes: list[str] = []
+    unavailable: dict[str, str] = {}
+    threat_id = None if threat is not None and threat.lower() == "none" else (threat or a.threat)
+    if threat is None and threat_id is not None and threat_id not in r.actors:
+        unavailable["threat_distance"] = f"the aim's threat {threat_id} is not in the registry"
+        threat_id = None
+    elif threat_id is not None:
+        threat_id = r.actor_id(threat_id)
     ids = partner_states(r, w) if actors is None else list(dict.fromkeys(r.actor_id(x) for x in actors))
+    if actors is None and threat_id in ids:
+        ids.remove(threat_id)
+        notes.append(f"{threat_id} is the threat named for threat_distance, so it is not ranked (name it in --actors to rank it)")
     if not ids:
         raise InvalidInput(f"no alternatives to rank at {w.label}" + (" (NATO has no partner states then)" if actors is None else ""))
     n = len(ids)
     cols: list[tuple[Criterion, np.ndarray]] = []
-    notes: list[str] = []
-    unavailable: dict[str, str] = {}
     years: dict[str, str] = {}
 
     if a.regions:
@@ -296,18 +311,13 @@ def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "gen
         for c in ("frameworks", "eop", "years"):
             unavailable[c] = "the registry has no 'nato' arrangement"
 
-    threat_id = None if threat is not None and threat.lower() == "none" else (threat or a.threat)
-    if threat is None and threat_id is not None and threat_id not in r.actors:
-        unavailable["threat_distance"] = f"the aim's threat {threat_id} is not in the registry"
-        threat_id = None
-    elif threat_id is not None:
-        threat_id = r.actor_id(threat_id)
     research = _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years)
     cols.extend(research)
     if threat_id is None:
         unavailable.setdefault("threat_distance", f"the aim '{a.name}' names no threat (use --threat)")
-    unavailable["alignment"] = _alignment_note()
-    notes.append(f"alignment: {unavailable['alignment']}")
+    alignment = _alignment_column(r, ids, w, data_dir, notes, unavailable, years)
+    if alignment is not None:
+        cols.append((CRITERIA["alignment"], alignment))
 
     if extra is not None:
         cols.extend(_extra_columns(r, ids, extra))
@@ -337,23 +347,49 @@ def _partnership_years(r: Registry, ids: list[str], w: Window) -> np.ndarray:
     return np.round(np.array(out, dtype=float), 2)
 
 
-def _alignment_note() -> str:
+def _cow_codes(r: Registry, ids: list[str], w: Window) -> list[int | None]:
+    """Each actor's COW state code at ``w`` (``Actor.cow`` spells; None for organisations and states without one)."""
+    out = []
+    for i in ids:
+        actor = r.actors.get(i)
+        spell = actor.cow_at(w.lo) if actor is not None else None
+        out.append(spell.code if spell else None)
+    return out
+
+
+def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndarray | None:
+    """Mean Signorino-Ritter S of each alternative's ATOP alliance portfolio with the NATO members' portfolios."""
     try:
-        from ..analytics import similarity  # noqa: F401
+        from ..analytics.similarity import alliance_similarity
     except ImportError:
-        return "left out: secnet.analytics.similarity is not available"
-    return "left out: alignment scores for the post-2018 registry are not wired in yet"
+        unavailable["alignment"] = "secnet.analytics.similarity is not available"
+        notes.append("alignment: left out; secnet.analytics.similarity is not available")
+        return None
+    from ..analytics.research_data import read_peacesciencer
+
+    if NATO not in r.arrangements:
+        unavailable["alignment"] = "the registry has no 'nato' arrangement"
+        return None
+    allies = sorted({m["actor_id"] for m in r.members(NATO, at=w)})
+    ally_codes = {c for c in _cow_codes(r, allies, w) if c is not None}
+    try:
+        year = min(w.first.year, int(read_peacesciencer("atop_alliance", data_dir).year.max()))
+        sim = alliance_similarity("atop", measures="s", years=[year], data_dir=data_dir)
+    except SecnetError as e:
+        unavailable["alignment"] = f"research data unavailable ({e})"
+        return None
+    mean = sim[sim.ccode2.isin(ally_codes)].groupby("ccode1").sallyvua.mean()
+    years["alignment"] = str(year)
+    if year < w.first.year:
+        notes.append(f"alignment: ATOP alliance portfolios of {year}, the last year ATOP covers")
+    return np.array([mean.get(c, np.nan) if c is not None else np.nan for c in _cow_codes(r, ids, w)], dtype=float)
 
 
 def _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years) -> list[tuple[Criterion, np.ndarray]]:
     from ..analytics.research_data import read_peacesciencer
 
     year = w.first.year
-    codes = []
-    for i in ids:
-        actor = r.actors.get(i)
-        spell = actor.cow_at(w.lo) if actor is not None else None
-        codes.append(spell.code if spell else None)
+    codes = _cow_codes(r, ids, w)
     out = []
     try:
         demo = read_peacesciencer("ccode_democracy", data_dir)
@@ -368,15 +404,18 @@ def _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years)
     def latest(df: pd.DataFrame, code_col: str, value_col: str) -> tuple[dict[int, float], dict[int, int]]:
         d = df.loc[(df.year <= year) & df[value_col].notna(), [code_col, "year", value_col]].sort_values("year")
         last = d.groupby(code_col).tail(1)
-        return dict(zip(last[code_col].tolist(), last[value_col].astype(float).tolist())), dict(zip(last[code_col].tolist(), last.year.tolist()))
+        codes_ = last[code_col].tolist()
+        return dict(zip(codes_, last[value_col].astype(float).tolist())), dict(zip(codes_, last.year.tolist()))
+
+    def column(val: dict, yr: dict, name: str) -> np.ndarray:
+        used = sorted({yr[c] for c in codes if c in yr})
+        if used:  # the data years actually used, e.g. "2019" or "2018-2020"
+            years[name] = str(used[0]) if used[0] == used[-1] else f"{used[0]}-{used[-1]}"
+        return np.array([val.get(c, np.nan) for c in codes], dtype=float)
 
     for name, df, col in (("democracy", demo, "v2x_polyarchy"), ("cinc", nmc, "cinc")):
         val, yr = latest(df, "ccode", col)
-        column = np.array([val.get(c, np.nan) if c is not None else np.nan for c in codes], dtype=float)
-        used = sorted({yr[c] for c in codes if c in yr})
-        if used:
-            years[name] = f"{used[0]}" if used[0] == used[-1] else f"{used[0]}-{used[-1]}"
-        out.append((CRITERIA[name], column))
+        out.append((CRITERIA[name], column(val, yr, name)))
 
     if threat_id is not None:
         actor = r.actors[threat_id]
@@ -388,11 +427,7 @@ def _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years)
         other = np.where(d.ccode1.to_numpy() == t, d.ccode2.to_numpy(), d.ccode1.to_numpy())
         d = pd.DataFrame({"ccode": other, "year": d.year.to_numpy(), "mindist": d.mindist.to_numpy()})
         val, yr = latest(d, "ccode", "mindist")
-        column = np.array([val.get(c, np.nan) if c is not None else np.nan for c in codes], dtype=float)
-        used = sorted({yr[c] for c in codes if c in yr})
-        if used:
-            years["threat_distance"] = f"{used[0]}" if used[0] == used[-1] else f"{used[0]}-{used[-1]}"
-        out.append((CRITERIA["threat_distance"], column))
+        out.append((CRITERIA["threat_distance"], column(val, yr, "threat_distance")))
     return out
 
 
@@ -639,22 +674,22 @@ def sample_weights(rng: np.random.Generator, size: int, bounds: np.ndarray, max_
         got += take
         if tight and tried >= 100_000 and got / tried < 1 / max_rejection:
             raise InvalidInput(f"--weights: the ranges leave too little room to sample (acceptance {got / tried:.2e}); widen them")
-    if lo[hi <= 0].any():
-        out[:, hi <= 0] = 0.0
     return out, tried
 
 
 def _chunk_scores(x: np.ndarray, benefit: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
     """Scores for a chunk of weight draws ``w`` (d x m): exact values ``x`` (n x m) or perturbed (d x n x m)."""
     if x.ndim == 2:
+        # einsum's own loop, not BLAS: a (d x m) @ (m x n) product with m ~ 8 gains nothing from BLAS
+        # threads, and on a busy machine their spin-waiting made it ten times slower.
         if method == "weighted_sum":
-            return w @ minmax_normalise(x, benefit).T
+            return np.einsum("dm,nm->dn", w, minmax_normalise(x, benefit))
         r = vector_normalise(x)
         best = np.where(benefit, r.max(axis=0), r.min(axis=0))
         worst = np.where(benefit, r.min(axis=0), r.max(axis=0))
         w2 = w * w
-        dp = np.sqrt(np.maximum(w2 @ ((r - best) ** 2).T, 0))
-        dm = np.sqrt(np.maximum(w2 @ ((r - worst) ** 2).T, 0))
+        dp = np.sqrt(np.maximum(np.einsum("dm,nm->dn", w2, (r - best) ** 2), 0))
+        dm = np.sqrt(np.maximum(np.einsum("dm,nm->dn", w2, (r - worst) ** 2), 0))
     else:
         if method == "weighted_sum":
             lo, hi = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
@@ -714,14 +749,19 @@ def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_su
     counts = np.zeros(n * n, dtype=np.int64)
     wsum = np.zeros((n, m))
     offset = np.arange(n, dtype=np.int64)
+    # Sort keys -score + i * 1e-13: exact ties go to the earlier alternative, as a stable sort would
+    # do, but the (twice as fast) default introsort can be used. Scores lie in [0, 1], so the shift
+    # stays far below any difference that matters and far above float resolution.
+    tie = np.arange(n, dtype=float) * 1e-13
     done, tried = 0, 0
     while done < draws:
         d = min(chunk, draws - done)
         w, t = sample_weights(rng, d, b)
         tried += t
         xs = x if uncertainty == 0 else x[None, :, :] + rng.standard_normal((d, n, m)) * sigma
-        s = _chunk_scores(xs, benefit, w, method)
-        order = np.argsort(-s, axis=1, kind="stable")  # order[k, r] = the alternative ranked r+1 in draw k
+        key = _chunk_scores(xs, benefit, w, method)
+        np.subtract(tie, key, out=key)
+        order = np.argsort(key, axis=1)  # order[k, r] = the alternative ranked r+1 in draw k
         first = order[:, 0].copy()
         order *= n
         order += offset
@@ -786,7 +826,7 @@ def prioritise(r: Registry, at: object = None, *, aim_name: str | Aim = "general
     ranks = competition_ranks(s)
     rows = []
     for i in np.lexsort((np.array(t.names), -s)):
-        row = {"rank": int(ranks[i]), "actor_id": t.actors[i], "name": t.names[i], "score": round(float(s[i]), 6)}
+        row = {"rank": int(ranks[i]), "actor_id": t.actors[i], "name": t.names[i], "score": round(float(s[i]), 4)}
         row.update({c.name: (None if np.isnan(t.values[i, j]) else _plain(t.values[i, j])) for j, c in enumerate(t.criteria)})
         rows.append(row)
     return {"at": t.at, "aim": t.aim.name, "method": method, "threat": t.threat,
@@ -846,4 +886,5 @@ def _criteria_rows(t: CriteriaTable, w: np.ndarray) -> list[dict]:
 
 
 def _plain(x: float):
-    return int(x) if float(x).is_integer() and abs(x) < 2**53 else round(float(x), 6)
+    """An integer stays an integer; anything else keeps 4 significant digits (cinc is ~1e-4)."""
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else float(f"{float(x):.4g}")

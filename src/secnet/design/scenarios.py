@@ -28,7 +28,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..errors import InvalidData, InvalidInput, SecnetError
-from ..ingest.dataset import _line_of, _Reader, _resolve
+from ..ingest.dataset import ProblemReader, line_of, resolve_participations
 from ..model import rules, vocab
 from ..model.entities import Actor, Arrangement, Date, Dataset, Participation, Source
 from ..registry import Registry, window
@@ -38,10 +38,12 @@ LISTS = ("sources", "actors", "arrangements", "participations", "end_participati
 
 
 class EndParticipation(BaseModel):
-    """Stop the record of ``actor`` in ``arrangement`` (in ``role``, or every role) at ``on``.
+    """Stop the record of ``actor`` in ``arrangement`` (in ``role``, or every role) at ``end``.
 
-    A participation in effect on ``on`` ends there; one that starts on or after
-    ``on`` is removed; one that ended before is left alone.
+    A participation in effect on ``end`` ends there (``end`` is, as everywhere,
+    the first day it no longer holds); one that starts on or after ``end`` is
+    removed; one that ended before is left alone. (The field is not called
+    ``on``: YAML 1.1 reads a bare ``on`` as ``true``.)
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -49,7 +51,7 @@ class EndParticipation(BaseModel):
     arrangement: str
     actor: str
     role: str | None = None
-    on: Date
+    end: Date
     note: str = ""
 
     @field_validator("role")
@@ -85,7 +87,7 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(f"--scenario: {path} is not a file")
-    rd = _Reader(p.parent)
+    rd = ProblemReader(p.parent)
     file = rd.label(p)
     raw = rd.parse(p)
     if raw is None:
@@ -152,7 +154,7 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
         if a.id in arrangements:
             rd.problem(file, item.line, a.id, "arrangement already exists in the dataset; add to it with participations")
             continue
-        arrangements[a.id] = _resolve(a)
+        arrangements[a.id] = resolve_participations(a)
         where[("arrangement", a.id)] = (item, ())
         for i, _ in enumerate(a.participations):
             where[("participation", a.id, i)] = (item, ("participations", i))
@@ -172,29 +174,29 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
         if e is None:
             continue
         if e.arrangement not in arrangements:
-            rd.problem(file, item.key_lines.get("arrangement", item.line), entry, rules._unknown("arrangement", e.arrangement, arrangements))
+            rd.problem(file, item.key_lines.get("arrangement", item.line), entry, rules.unknown("arrangement", e.arrangement, arrangements))
             continue
         if e.actor not in actors:
-            rd.problem(file, item.key_lines.get("actor", item.line), entry, rules._unknown("actor", e.actor, actors))
+            rd.problem(file, item.key_lines.get("actor", item.line), entry, rules.unknown("actor", e.actor, actors))
             continue
         touched.setdefault(e.arrangement, item.line)
         kept, hit = [], False
         for q in parts[e.arrangement]:
-            if q.actor != e.actor or (e.role is not None and q.role != e.role) or (q.end is not None and q.end.last <= e.on.first):
+            if q.actor != e.actor or (e.role is not None and q.role != e.role) or (q.end is not None and q.end.last <= e.end.first):
                 kept.append(q)
                 continue
             hit = True
-            if q.start.first >= e.on.first:
+            if q.start.first >= e.end.first:
                 changes.append({"change": "removed", "arrangement_id": e.arrangement, "actor_id": q.actor, "role": q.role,
                                 "date": str(q.start)})
                 continue
-            note = f"{q.note} [scenario {sid}: ended {e.on}]".strip()
-            kept.append(q.model_copy(update={"end": e.on, "note": note}))
+            note = f"{q.note} [scenario {sid}: ended {e.end}]".strip()
+            kept.append(q.model_copy(update={"end": e.end, "note": note}))
             changes.append({"change": "ended", "arrangement_id": e.arrangement, "actor_id": q.actor, "role": q.role,
-                            "date": str(e.on)})
+                            "date": str(e.end)})
         if not hit:
             rd.problem(file, item.line, entry, f"nothing to end: {e.actor} has no participation in {e.arrangement}"
-                       + (f" as {e.role}" if e.role else "") + f" in effect on or after {e.on}")
+                       + (f" as {e.role}" if e.role else "") + f" in effect on or after {e.end}")
         parts[e.arrangement] = kept
 
     for item in items["participations"]:
@@ -206,7 +208,7 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
         if q is None:
             continue
         if q.arrangement not in arrangements:
-            rd.problem(file, item.key_lines.get("arrangement", item.line), entry, rules._unknown("arrangement", q.arrangement, arrangements))
+            rd.problem(file, item.key_lines.get("arrangement", item.line), entry, rules.unknown("arrangement", q.arrangement, arrangements))
             continue
         arr = arrangements[q.arrangement]
         if q.end is None and arr.ended is not None and arr.ended.last > q.start.first:
@@ -231,17 +233,16 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
                     for k, v in arrangements.items()}
     new = Dataset.model_construct(sources=sources, actors=actors, arrangements=arrangements)
 
-    if not rd.problems:
-        before = {(x.entry, x.rule) for x in rules.check(ds)}
-        for prob in rules.check(new):
-            if (prob.entry, prob.rule) in before:
-                continue
-            node, loc = _locate(prob, where, origin)
-            if node is not None:
-                line = _line_of(node, loc + ((prob.field,) if prob.field else ()))
-            else:
-                line = touched.get(prob.where[1], raw.line) if len(prob.where) > 1 else raw.line
-            rd.problem(file, line, prob.entry, prob.rule)
+    before = {(x.entry, x.rule) for x in rules.check(ds)}
+    for prob in rules.check(new):
+        if (prob.entry, prob.rule) in before:
+            continue
+        node, loc = _locate(prob, where, origin)
+        if node is not None:
+            line = line_of(node, loc + ((prob.field,) if prob.field else ()))
+        else:
+            line = touched.get(prob.where[1], raw.line) if len(prob.where) > 1 else raw.line
+        rd.problem(file, line, prob.entry, prob.rule)
     if rd.problems:
         raise InvalidData(rd.problems)
     return Scenario(id=sid, title=title, path=str(p), dataset=new, changes=changes, note=str(raw.get("note") or ""))
@@ -261,7 +262,7 @@ def _entry(item, verb: str) -> str:
     if not isinstance(item, dict):
         return f"{verb} ?"
     role = f" as {item['role']}" if item.get("role") else ""
-    when = f" from {item['start']}" if item.get("start") else f" on {item['on']}" if item.get("on") else ""
+    when = f" from {item['start']}" if item.get("start") else f" at {item['end']}" if item.get("end") else ""
     return f"{item.get('arrangement', '?')}: {verb} {item.get('actor', '?')}{role}{when}"
 
 
@@ -321,10 +322,18 @@ def audit_changes(base: Registry, scen: Registry, at: object = None) -> list[dic
 
 
 FORMAT_FIELDS = ("n_members", "n_outside_nato", "n_allies_left_out", "n_cross_line_ties", "n_new_cross_line_ties", "ei_change")
+#: Changes in who is in a format, not only in the alliance around it, are listed first.
+FORMAT_MEMBERSHIP_FIELDS = ("n_members", "n_outside_nato", "n_cross_line_ties", "n_new_cross_line_ties")
 
 
 def format_changes(base: Registry, scen: Registry, at: object = None) -> list[dict]:
-    """Formats whose impact figures differ at ``at`` (or that exist in only one registry)."""
+    """Formats whose impact figures differ at ``at`` (or that exist in only one registry).
+
+    ``differs`` says what changed (``field baseline -> scenario``). Formats whose
+    own membership figures change come first; then those where only the
+    alliance around them changed (an accession adds an ally every format
+    without it leaves out, and moves the E-I index).
+    """
     from ..analytics.formats import impact_all
 
     b = {x["format"]: x for x in impact_all(base, at)}
@@ -332,13 +341,17 @@ def format_changes(base: Registry, scen: Registry, at: object = None) -> list[di
     rows = []
     for f in sorted(set(b) | set(s)):
         xb, xs = b.get(f), s.get(f)
-        if xb and xs and all(xb[k] == xs[k] for k in FORMAT_FIELDS):
+        changed = [k for k in FORMAT_FIELDS if not (xb and xs) or xb[k] != xs[k]]
+        if not changed:
             continue
-        row = {"format": f, "change": "new" if xb is None else "gone" if xs is None else "changed"}
+        row = {"format": f, "change": "new" if xb is None else "gone" if xs is None else "changed",
+               "differs": "; ".join(f"{k} {xb[k] if xb else None} -> {xs[k] if xs else None}" for k in changed)}
         for k in FORMAT_FIELDS:
             row[f"{k}_baseline"] = xb[k] if xb else None
             row[f"{k}_scenario"] = xs[k] if xs else None
+        row["_major"] = row["change"] != "changed" or any(k in FORMAT_MEMBERSHIP_FIELDS for k in changed)
         rows.append(row)
+    rows.sort(key=lambda x: (not x.pop("_major"), x["format"]))
     return rows
 
 

@@ -83,7 +83,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
-def _line_of(node: Any, loc: tuple) -> int:
+def line_of(node: Any, loc: tuple) -> int:
     """The line of the deepest YAML node that ``loc`` (a pydantic error location) reaches."""
     line = getattr(node, "line", 0)
     for part in loc:
@@ -101,7 +101,9 @@ def _line_of(node: Any, loc: tuple) -> int:
 # --- Reading ------------------------------------------------------------------------
 
 
-class _Reader:
+class ProblemReader:
+    """Reads YAML files and collects problems as ``file:line: entry: rule`` (shared with scenarios)."""
+
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[str] = []
@@ -145,7 +147,7 @@ class _Reader:
                     msg = "required field is missing"
                 elif err["type"] == "extra_forbidden":
                     msg = "unknown field"
-                self.problem(file, _line_of(raw, loc), _entry_name(raw, entry, loc), f"{field}: {msg}")
+                self.problem(file, line_of(raw, loc), _entry_name(raw, entry, loc), f"{field}: {msg}")
             return None
 
     def list_file(self, path: Path) -> list:
@@ -183,7 +185,7 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     root = Path(path) if path is not None else shipped_path()
     if not root.is_dir():
         raise InvalidData(f"{root}: not a dataset directory (expected sources.yaml, actors/, arrangements/)")
-    r = _Reader(root)
+    r = ProblemReader(root)
 
     source_files = ([root / "sources.yaml"] if (root / "sources.yaml").is_file() else []) + _yaml_files(root / "sources")
     if not source_files:
@@ -234,7 +236,7 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
         if arr.id in arrangements:
             r.problem(file, raw.line, arr.id, "duplicate arrangement id")
             continue
-        arr = _resolve(arr)
+        arr = resolve_participations(arr)
         arrangements[arr.id] = arr
         r.where[("arrangement", arr.id)] = (file, raw)
 
@@ -247,14 +249,14 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
             loc = loc + ((p.field,) if p.field else ())
         else:
             loc = (p.field,) if p.field else ()
-        r.problem(file, _line_of(node, loc) if node is not None else 0, p.entry, p.rule)
+        r.problem(file, line_of(node, loc) if node is not None else 0, p.entry, p.rule)
 
     if r.problems:
         raise InvalidData(r.problems)
     return ds
 
 
-def _resolve(arr: Arrangement) -> Arrangement:
+def resolve_participations(arr: Arrangement) -> Arrangement:
     """Give each participation its arrangement id; an open end in an ended arrangement ends with it."""
 
     def inherits_end(p) -> bool:

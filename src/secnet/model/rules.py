@@ -47,7 +47,8 @@ def describe(p: Participation) -> str:
     return f"{p.arrangement}: {p.actor} as {p.role} from {p.start}"
 
 
-def _unknown(kind: str, ident: str, known) -> str:
+def unknown(kind: str, ident: str, known) -> str:
+    """The message for an unknown id, with the closest known id as a suggestion."""
     close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.6)
     return f"unknown {kind} '{ident}'" + (f"; did you mean {close[0]}?" if close else "")
 
@@ -73,7 +74,7 @@ def _missing_sources(ds: Dataset, ids: list[str], where: tuple, entry: str, what
         yield Problem(where, entry, f"{what} has no source", "sources")
     for sid in ids:
         if sid not in ds.sources:
-            yield Problem(where, entry, _unknown("source", sid, ds.sources), "sources")
+            yield Problem(where, entry, unknown("source", sid, ds.sources), "sources")
 
 
 def _check_actor(ds: Dataset, a: Actor) -> Iterator[Problem]:
@@ -97,7 +98,7 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
         yield Problem(where, arr.id, "arrangement ids are lower-case slugs", "id")
     yield from _missing_sources(ds, arr.sources + arr.founded_sources, where, arr.id, "arrangement")
     if arr.parent is not None and arr.parent not in ds.arrangements:
-        yield Problem(where, arr.id, _unknown("parent arrangement", arr.parent, ds.arrangements), "parent")
+        yield Problem(where, arr.id, unknown("parent arrangement", arr.parent, ds.arrangements), "parent")
     if arr.ended is not None and arr.ended.last <= arr.founded.first:
         yield Problem(where, arr.id, f"ended {arr.ended} is not after founded {arr.founded}", "ended")
 
@@ -118,7 +119,7 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
         entry = describe(p)
         yield from _missing_sources(ds, p.sources, pw, entry, "participation")
         if p.actor not in ds.actors:
-            yield Problem(pw, entry, _unknown("actor", p.actor, ds.actors), "actor")
+            yield Problem(pw, entry, unknown("actor", p.actor, ds.actors), "actor")
         s0, s1, e0, e1 = bounds(p.start, p.end)
         if p.end is not None and e1 <= s0:
             yield Problem(pw, entry, f"end {p.end} is not after start {p.start}", "end")

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import sqlalchemy as sa
 from platformdirs import user_data_dir
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from ..errors import StoreUnavailable
 from ..model.dates import bounds
-from ..model.entities import Actor, Arrangement, Dataset, Source
+from ..model.entities import Actor, Arrangement, Dataset, Participation, Source
 from . import schema
 from .migrations import current_version, migrate
 
-__all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty"]
+__all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty",
+           "data_version", "bump_data_version", "set_meta"]
 
 
 def default_url() -> str:
@@ -92,48 +94,64 @@ def is_empty(engine: Engine) -> bool:
         return conn.execute(sa.select(sa.func.count()).select_from(schema.arrangements)).scalar_one() == 0
 
 
-def _set_meta(conn, values: dict[str, str]) -> None:
+def set_meta(conn: Connection, values: dict[str, str]) -> None:
     for key, value in values.items():
         conn.execute(sa.delete(schema.meta).where(schema.meta.c.key == key))
         conn.execute(sa.insert(schema.meta).values(key=key, value=value))
+
+
+def source_row(s: Source) -> dict:
+    """A source as a ``sources`` row (without ``version``)."""
+    return {**s.model_dump(mode="json", exclude={"date"}), "date": None if s.date is None else str(s.date)}
+
+
+def actor_row(a: Actor) -> dict:
+    return a.model_dump(mode="json")
+
+
+def arrangement_row(arr: Arrangement) -> dict:
+    """An arrangement's own row; obligations and participations have their own tables."""
+    return arr.model_dump(mode="json", exclude={"obligations", "participations"})
+
+
+def obligation_rows(arr: Arrangement) -> list[dict]:
+    return [{**ob.model_dump(mode="json"), "arrangement_id": arr.id, "position": i} for i, ob in enumerate(arr.obligations)]
+
+
+def participation_row(p: Participation, arrangement_id: str, position: int) -> dict:
+    """A participation as a row, with its dates as written and as day bounds (without ``id``/``version``)."""
+    s0, s1, e0, e1 = bounds(p.start, p.end)
+    return {
+        "arrangement_id": arrangement_id,
+        "position": position,
+        "actor_id": p.actor,
+        "role": p.role,
+        "start": str(p.start),
+        "end": None if p.end is None else str(p.end),
+        "start_first": dt.date.fromordinal(s0),
+        "start_last": dt.date.fromordinal(s1),
+        "end_first": None if p.end is None else dt.date.fromordinal(e0),
+        "end_last": None if p.end is None else dt.date.fromordinal(e1),
+        "sources": list(p.sources),
+        "note": p.note,
+    }
 
 
 def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "") -> None:
     """Replace the database's content with ``ds`` in one transaction.
 
     A failure (or a killed process) part-way leaves the previous content intact.
+    Bumps ``data_version`` so that running servers reload.
     """
-    src_rows = [
-        {**s.model_dump(mode="json", exclude={"date"}), "date": None if s.date is None else str(s.date), "version": 1}
-        for s in ds.sources.values()
-    ]
-    actor_rows = [{**a.model_dump(mode="json"), "version": 1} for a in ds.actors.values()]
+    src_rows = [{**source_row(s), "version": 1} for s in ds.sources.values()]
+    actor_rows = [{**actor_row(a), "version": 1} for a in ds.actors.values()]
     arr_rows, ob_rows, part_rows = [], [], []
     for arr in ds.arrangements.values():
-        d = arr.model_dump(mode="json", exclude={"obligations", "participations"})
-        arr_rows.append({**d, "version": 1})
-        for i, ob in enumerate(arr.obligations):
-            ob_rows.append({**ob.model_dump(mode="json"), "arrangement_id": arr.id, "position": i})
-        for i, p in enumerate(arr.participations):
-            s0, s1, e0, e1 = bounds(p.start, p.end)
-            part_rows.append(
-                {
-                    "arrangement_id": arr.id,
-                    "position": i,
-                    "actor_id": p.actor,
-                    "role": p.role,
-                    "start": str(p.start),
-                    "end": None if p.end is None else str(p.end),
-                    "start_first": dt.date.fromordinal(s0),
-                    "start_last": dt.date.fromordinal(s1),
-                    "end_first": None if p.end is None else dt.date.fromordinal(e0),
-                    "end_last": None if p.end is None else dt.date.fromordinal(e1),
-                    "sources": list(p.sources),
-                    "note": p.note,
-                    "version": 1,
-                }
-            )
+        arr_rows.append({**arrangement_row(arr), "version": 1})
+        ob_rows.extend(obligation_rows(arr))
+        part_rows.extend({**participation_row(p, arr.id, i), "version": 1} for i, p in enumerate(arr.participations))
     with engine.begin() as conn:
+        bump_data_version(conn)  # first: takes the write lock, so a load and an edit never interleave
         for table in (schema.participations, schema.obligations, schema.arrangements, schema.actors, schema.sources):
             conn.execute(sa.delete(table))
         for table, rows in (
@@ -145,12 +163,40 @@ def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "")
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
-        _set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
 
 
-def read_dataset(engine: Engine) -> Dataset:
-    """The database's content as a :class:`Dataset`."""
+def bump_data_version(conn: Connection) -> int:
+    """Add one to ``data_version`` and return it.
+
+    As the first statement of a write transaction this also takes the write
+    lock: SQLite's RESERVED lock, PostgreSQL's row lock on the counter. Writers
+    are serialised, so a write validated against the data it read cannot be
+    undone by another write committed in between.
+    """
+    key = schema.meta.c.key == "data_version"
+    bumped = conn.execute(
+        sa.update(schema.meta).where(key).values(value=sa.cast(sa.cast(schema.meta.c.value, sa.Integer) + 1, sa.Text))
+    )
+    if bumped.rowcount == 0:
+        conn.execute(sa.insert(schema.meta).values(key="data_version", value="1"))
+    return int(conn.execute(sa.select(schema.meta.c.value).where(key)).scalar_one())
+
+
+def data_version(engine: Engine) -> int:
+    """How many writes the database has seen: a server reloads its registry when this changes."""
     with engine.connect() as conn:
+        value = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def _connection(bind: Engine | Connection):
+    return nullcontext(bind) if isinstance(bind, Connection) else bind.connect()
+
+
+def read_dataset(bind: Engine | Connection) -> Dataset:
+    """The database's content as a :class:`Dataset` (``bind`` may be a connection inside a transaction)."""
+    with _connection(bind) as conn:
         srcs = [dict(r._mapping) for r in conn.execute(sa.select(schema.sources))]
         acts = [dict(r._mapping) for r in conn.execute(sa.select(schema.actors))]
         arrs = [dict(r._mapping) for r in conn.execute(sa.select(schema.arrangements))]

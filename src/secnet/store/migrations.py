@@ -20,8 +20,16 @@ def _v1(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=schema.V1_TABLES)
 
 
+def _v2(conn: Connection) -> None:
+    """API tokens, the edit log, and ``data_version`` (bumped by every write, so servers know to reload)."""
+    schema.metadata.create_all(conn, tables=schema.V2_TABLES)
+    if conn.execute(sa.select(schema.meta.c.key).where(schema.meta.c.key == "data_version")).first() is None:
+        conn.execute(sa.insert(schema.meta).values(key="data_version", value="0"))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
+    (2, _v2),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -106,3 +106,33 @@ participations = Table(
 
 #: Tables created by schema version 1, in dependency order.
 V1_TABLES = [meta, sources, actors, arrangements, obligations, participations]
+
+# --- schema version 2: team edits ------------------------------------------------------------
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(16), nullable=False),
+    # sha256 of the token: tokens are 256 random bits, so a slow password hash adds nothing.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+edit_log = Table(
+    "edit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("who", String(100), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", String(200), nullable=False, index=True),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("data_version", Integer, nullable=False),
+)
+
+#: Tables created by schema version 2.
+V2_TABLES = [api_tokens, edit_log]
