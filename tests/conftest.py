@@ -17,7 +17,16 @@ from secnet import cli
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-PG_PORT = int(os.environ.get("SECNET_TEST_PG_PORT", "54329"))
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# A free loopback port unless one is given: two test runs at once must not collide.
+PG_PORT = int(os.environ.get("SECNET_TEST_PG_PORT") or _free_port())
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +79,7 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """Start PostgreSQL on 127.0.0.1:54329 in a temp dir; yield a URL factory; stop it afterwards."""
+    """Start PostgreSQL on a free loopback port in a temp dir; yield a URL factory; stop it afterwards."""
     bindir = _pg_bin()
     if bindir is None:
         pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")

@@ -67,6 +67,7 @@ def test_unknown_actor_suggests(run, loaded):
 
 @pytest.mark.parametrize("args, message", [
     (("members", "nato", "--at", "2023-02-30"), "--at: impossible date '2023-02-30'"),
+    (("members", "nato", "--at", "9999"), "--at: '9999' is past the last date"),
     (("members", "nato", "--role", "membr"), "unknown role 'membr'; did you mean member?"),
     (("members", "natto"), "unknown arrangement 'natto'; did you mean nato?"),
     (("members", "nato", "--db", "/no/such/dir/x.db"), "directory /no/such/dir does not exist"),

@@ -44,3 +44,9 @@ def test_open_end_bounds():
 def test_iso_round_trip(d):
     assert str(FuzzyDate.parse(d.isoformat())) == d.isoformat()
     assert FuzzyDate.parse(d.isoformat()).first == d
+
+
+@pytest.mark.parametrize("at", ["9999", "9999-12", "9999-12-31"])
+def test_query_window_at_the_end_of_the_calendar_is_refused(at):
+    with pytest.raises(ValueError, match="past the last date"):
+        Window.at(at)

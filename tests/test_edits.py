@@ -155,6 +155,14 @@ def test_a_malformed_body_is_a_json_422(api, content, fragment):
     assert fragment in res.json()["detail"]
 
 
+def test_nul_characters_are_refused_not_a_server_error(api):
+    """PostgreSQL cannot store NUL; both engines refuse it the same way."""
+    res = api.patch("/api/v1/sources/treaty", json={"note": "a\u0000b"}, headers={**api.editor, "If-Match": '"1"'})
+    assert res.status_code == 422 and res.json()["detail"] == "source treaty: note: NUL characters are not allowed"
+    assert api.get("/api/v1/sources/tr%00eaty").status_code in (404, 422)
+    assert api.get("/api/v1/participations/jef%00:GBR:lead:2014").status_code in (404, 422)
+
+
 def test_the_edit_log_has_who_when_before_and_after(api):
     api.patch("/api/v1/sources/treaty", json={"note": "Art. 5 text"}, headers={**api.editor, "If-Match": '"1"'})
     api.patch("/api/v1/sources/treaty", json={"note": "refused"}, headers={**api.editor, "If-Match": '"1"'})  # stale

@@ -46,7 +46,7 @@ def app(request):
 
 
 @schema.parametrize()
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_a_server_error(case, app):
     response = case.call(app=app, headers=app.state.auth)
     case.validate_response(response, checks=[not_a_server_error])

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import store
 from .errors import Conflict, InvalidData, SecnetError, UnknownActor, UnknownArrangement, UnknownId, UnknownSource
-from .ingest.dataset import resolve_participations as resolve_arrangement  # the loader's own rule: open ends close with the arrangement
+from .ingest.dataset import resolve_participations  # the loader's own rule: open ends close with the arrangement
 from .model import rules
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
 from .store import rows
@@ -97,35 +97,43 @@ def create(engine: Engine, kind: str, data: dict[str, Any], *, who: str) -> dict
         data_version = store.bump_data_version(conn)
         ds = store.read_dataset(conn)
         if kind == "participation":
-            arr_id = data.get("arrangement")
-            if arr_id not in ds.arrangements:
-                raise InvalidData(f"participation: {_missing_arrangement(arr_id, ds)}")
-            p = _model(Participation, data, f"participation in {arr_id}")
-            old = ds.arrangements[arr_id]
-            new = resolve_arrangement(old.model_copy(update={"participations": [*old.participations, p]}))
-            _validate(_with(ds, "arrangement", arr_id, new))
-            existing = rows.participation_rows(conn, arr_id)
-            position = max((r["position"] for r in existing), default=-1) + 1
-            ident = rows.insert_row(conn, kind, store.participation_row(new.participations[-1], arr_id, position))
-            _sync_participations(conn, existing, old, new)
+            ident = _add_participation(conn, ds, data)
         else:
-            model = MODELS[kind]
-            if kind == "arrangement" and data.get("participations"):
-                raise InvalidData("arrangement: add participations one by one (POST /participations), after the arrangement")
-            obj = _model(model, {k: v for k, v in data.items() if k != "participations"}, f"{kind} {data.get('id', '?')}")
-            ident = obj.id
-            if ident in _collection(ds, kind):
-                raise Conflict(f"{kind} '{ident}' already exists")
-            _check_id(kind, ident)
-            if kind == "arrangement":
-                obj = resolve_arrangement(obj)
-            _validate(_with(ds, kind, ident, obj))
-            rows.insert_row(conn, kind, _row(kind, obj))
-            if kind == "arrangement":
-                rows.replace_obligations(conn, ident, store.obligation_rows(obj))
+            ident = _add_record(conn, ds, kind, data)
         after = _get(conn, kind, ident)
         _finish(conn, who, "create", kind, ident, None, after, data_version)
     return after
+
+
+def _add_participation(conn: Connection, ds: Dataset, data: dict) -> int:
+    arr_id = data.get("arrangement")
+    if arr_id not in ds.arrangements:
+        raise InvalidData(f"participation: {_missing_arrangement(arr_id, ds)}")
+    p = _model(Participation, data, f"participation in {arr_id}")
+    old = ds.arrangements[arr_id]
+    new = resolve_participations(old.model_copy(update={"participations": [*old.participations, p]}))
+    _validate(_with(ds, "arrangement", arr_id, new))
+    existing = rows.participation_rows(conn, arr_id)
+    position = max((r["position"] for r in existing), default=-1) + 1
+    ident = rows.insert_row(conn, "participation", store.participation_row(new.participations[-1], arr_id, position))
+    _sync_participations(conn, existing, old, new)
+    return ident
+
+
+def _add_record(conn: Connection, ds: Dataset, kind: str, data: dict) -> str:
+    if kind == "arrangement" and data.get("participations"):
+        raise InvalidData("arrangement: add participations one by one (POST /participations), after the arrangement")
+    obj = _model(MODELS[kind], {k: v for k, v in data.items() if k != "participations"}, f"{kind} {data.get('id', '?')}")
+    if obj.id in _collection(ds, kind):
+        raise Conflict(f"{kind} '{obj.id}' already exists")
+    _check_id(kind, obj.id)
+    if kind == "arrangement":
+        obj = resolve_participations(obj)
+    _validate(_with(ds, kind, obj.id, obj))
+    rows.insert_row(conn, kind, _row(kind, obj))
+    if kind == "arrangement":
+        rows.replace_obligations(conn, obj.id, store.obligation_rows(obj))
+    return obj.id
 
 
 def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any], *, version: int | None, who: str) -> dict:
@@ -140,38 +148,43 @@ def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any],
         for key in fixed:
             if key in changes and str(changes[key]) != str(before[key]):
                 raise InvalidData(f"{kind} {ident}: {key} cannot change (delete the record and create a new one)")
+        drop = {"version", "id"} if kind == "participation" else {"version", "participations"}
+        merged = {k: v for k, v in {**before, **changes}.items() if k not in drop}
         ds = store.read_dataset(conn)
-        merged = {**{k: v for k, v in before.items() if k not in ("version", "id" if kind == "participation" else "")},
-                  **{k: v for k, v in changes.items() if k not in fixed}}
         if kind == "participation":
-            arr_id = before["arrangement"]
-            existing = rows.participation_rows(conn, arr_id)
-            i = [r["id"] for r in existing].index(before["id"])
-            old = ds.arrangements[arr_id]
-            p = _model(Participation, merged, f"participation {ident}")
-            parts = list(old.participations)
-            parts[i] = p
-            new = resolve_arrangement(old.model_copy(update={"participations": parts}))
-            _validate(_with(ds, "arrangement", arr_id, new))
-            if not rows.update_row(conn, kind, before["id"], _participation_values(new.participations[i], existing[i]), version=version):
-                raise StaleVersion(f"participation {ident} changed since version {version}")
-            _sync_participations(conn, existing, old, new, skip={i})
+            _change_participation(conn, ds, before, merged, version)
         else:
-            if kind == "arrangement":
-                merged.pop("participations", None)
-            obj = _model(MODELS[kind], merged, f"{kind} {ident}")
-            if kind == "arrangement":
-                obj = resolve_arrangement(obj.model_copy(update={"participations": ds.arrangements[ident].participations}))
-            _validate(_with(ds, kind, ident, obj))
-            values = {k: v for k, v in _row(kind, obj).items() if k != "id"}
-            if not rows.update_row(conn, kind, ident, values, version=version):
-                raise StaleVersion(f"{kind} {ident} changed since version {version}")
-            if kind == "arrangement":
-                rows.replace_obligations(conn, ident, store.obligation_rows(obj))
-                _sync_participations(conn, rows.participation_rows(conn, ident), ds.arrangements[ident], obj)
+            _change_record(conn, ds, kind, before["id"], merged, version)
         after = _get(conn, kind, before["id"])
         _finish(conn, who, "update", kind, before["id"], before, after, data_version)
     return after
+
+
+def _change_participation(conn: Connection, ds: Dataset, before: dict, merged: dict, version: int) -> None:
+    arr_id = before["arrangement"]
+    existing = rows.participation_rows(conn, arr_id)
+    i = [r["id"] for r in existing].index(before["id"])
+    old = ds.arrangements[arr_id]
+    parts = list(old.participations)
+    parts[i] = _model(Participation, merged, f"participation {before['id']}")
+    new = resolve_participations(old.model_copy(update={"participations": parts}))
+    _validate(_with(ds, "arrangement", arr_id, new))
+    if not rows.update_row(conn, "participation", before["id"], _participation_values(new.participations[i], existing[i]),
+                           version=version):
+        raise StaleVersion(f"participation {before['id']} changed since version {version}")
+    _sync_participations(conn, existing, old, new, skip={i})
+
+
+def _change_record(conn: Connection, ds: Dataset, kind: str, ident: str, merged: dict, version: int) -> None:
+    obj = _model(MODELS[kind], merged, f"{kind} {ident}")
+    if kind == "arrangement":
+        obj = resolve_participations(obj.model_copy(update={"participations": ds.arrangements[ident].participations}))
+    _validate(_with(ds, kind, ident, obj))
+    if not rows.update_row(conn, kind, ident, {k: v for k, v in _row(kind, obj).items() if k != "id"}, version=version):
+        raise StaleVersion(f"{kind} {ident} changed since version {version}")
+    if kind == "arrangement":
+        rows.replace_obligations(conn, ident, store.obligation_rows(obj))
+        _sync_participations(conn, rows.participation_rows(conn, ident), ds.arrangements[ident], obj)
 
 
 def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, who: str) -> dict:
@@ -242,10 +255,7 @@ def _get(conn: Connection, kind: str, ident: str | int) -> dict:
 def _known_ids(conn: Connection, kind: str) -> list[str]:
     if kind == "participation":
         return []  # numbers: a suggestion would mislead
-    import sqlalchemy as sa
-
-    t = rows.TABLES[kind]
-    return [r[0] for r in conn.execute(sa.select(t.c.id))]
+    return rows.ids(conn, kind)
 
 
 def _participation_record(row: dict) -> dict:
@@ -277,10 +287,21 @@ def _same_version(kind: str, ident, current: int, version: int) -> None:
 
 
 def _model(model: type[BaseModel], data: dict, entry: str):
+    nul = [k for k, v in data.items() if _has_nul(v)]
+    if nul:  # PostgreSQL cannot store them, and no fact needs them
+        raise InvalidData([f"{entry}: {k}: NUL characters are not allowed" for k in nul])
     try:
         return model.model_validate(data)
     except ValidationError as e:
         raise InvalidData([_pydantic_problem(entry, err) for err in e.errors()]) from None
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    return isinstance(value, list) and any(_has_nul(v) for v in value)
 
 
 def _pydantic_problem(entry: str, err: dict) -> str:
@@ -336,7 +357,7 @@ def _row(kind: str, obj: BaseModel) -> dict:
 
 def _sync_participations(conn: Connection, existing: list[dict], old: Arrangement, new: Arrangement, skip: set[int] = frozenset()) -> None:
     """Write the participations that resolving the arrangement changed (an open end closing with it)."""
-    for i, (row, a, b) in enumerate(zip(existing, old.participations, new.participations)):
+    for i, (row, a, b) in enumerate(zip(existing, old.participations, new.participations, strict=False)):  # new may be longer
         if i not in skip and a != b:
             rows.update_row(conn, "participation", row["id"], _participation_values(b, row), version=None)
 

@@ -549,14 +549,17 @@ def _panel_kind(panel: pd.DataFrame, verb: str, code: str = "ccode") -> str:
     raise SecnetError(f"{verb} needs a dyad-year panel ({code}1, {code}2, year) or a state-year panel ({code}, year)")
 
 
-def _codes(array: np.ndarray, what: str) -> tuple[int, int]:
-    """The smallest and largest code, refusing codes that cannot index an array."""
+def _codes(array: np.ndarray, what: str) -> int:
+    """The largest code, refusing codes that cannot index an array.
+
+    Read as unsigned, a negative code is huge, so one pass checks both ends.
+    """
     if not array.size:
-        return 0, 0
-    lo, hi = int(array.min()), int(array.max())
-    if lo < 0 or hi > 10_000_000:
+        return 0
+    top = int(array.view(np.uint64).max()) if array.dtype == np.int64 else int(array.max())
+    if top > 10_000_000 or (array.dtype != np.int64 and array.min() < 0):
         raise InvalidData(f"{what}: state codes must be whole numbers between 0 and 10,000,000")
-    return lo, hi
+    return top
 
 
 def _year_map(first_year: int, last_year: int, first: int, span: int) -> np.ndarray:
@@ -577,7 +580,7 @@ class _DyadIndex:
     """
 
     def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray, mirror: bool):
-        self.top = max(_codes(t1, "ccode1")[1], _codes(t2, "ccode2")[1])
+        self.top = max(_codes(t1, "ccode1"), _codes(t2, "ccode2"))
         seen = np.zeros(self.top + 1, dtype=bool)
         seen[t1] = True
         seen[t2] = True
@@ -620,7 +623,7 @@ class _Keys:
         sides = ("1", "2") if f"{code}1" in panel.columns else ("",)
         codes = {side: panel[f"{code}{side}"].to_numpy(np.int64) for side in sides}
         year = panel["year"].to_numpy(np.int64)
-        top = max(_codes(a, f"{code}{side}")[1] for side, a in codes.items())
+        top = max(_codes(a, f"{code}{side}") for side, a in codes.items())
         first, last = (int(year.min()), int(year.max())) if year.size else (0, 0)
         return cls(codes, year, top, first, last)
 
@@ -665,21 +668,24 @@ def _dyad_rows(panel: pd.DataFrame, code: str, table: pd.DataFrame, mirror: bool
 
 
 def _state_rows(keys: _Keys, side: str, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
-    """For each row's (code, year) on ``side``, the row of a state-year ``table``, else -1."""
+    """For each row's (code, year) on ``side``, the row of a state-year ``table``, else -1.
+
+    The grid spans the panel's codes and years, so a key is ``code * width +
+    year - first``: two passes and one gather.
+    """
     codes = keys.codes[side]
     if codes.size == 0 or len(table) == 0:
         return np.full(codes.size, -1, dtype=np.intp)
     tc = _ints(table[code], code)
     ty = _ints(table["year"], "year")
-    top = _codes(tc, code)[1]
-    first, span = int(ty.min()), int(ty.max()) - int(ty.min()) + 1
-    width = span + 1
-    index = np.full((top + 2) * width, -1, dtype=np.intp)  # row top+1: codes the table lacks
-    index[tc * width + (ty - first)] = np.arange(len(table))
-    rows_of = np.full(max(top, keys.top) + 1, (top + 1) * width, dtype=np.int64)
-    rows_of[: top + 1] = np.arange(top + 1) * width
-    key = rows_of[codes]
-    key += _year_map(keys.first, keys.last, first, span)[keys.year]
+    _codes(tc, code)
+    width = keys.last - keys.first + 1
+    ok = (tc <= keys.top) & (ty >= keys.first) & (ty <= keys.last)
+    index = np.full((keys.top + 1) * width, -1, dtype=np.intp)
+    index[tc[ok] * width + (ty[ok] - keys.first)] = np.flatnonzero(ok)
+    key = codes * width
+    key += keys.year
+    key -= keys.first
     return index[key]
 
 

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from .. import __version__, store
 from ..errors import InvalidData, SecnetError, UnknownId
@@ -56,6 +56,7 @@ def create_app(db: str | None = None, *, registry_loader: Callable[[], Registry]
 
     app.add_exception_handler(SecnetError, _secnet_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_exception_handler(DataError, _database_value)
     app.add_exception_handler(IntegrityError, _database_refused)
     app.add_exception_handler(OperationalError, _database_error)
     app.include_router(read.router, prefix="/api/v1")
@@ -89,6 +90,11 @@ def _bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
 
 def _first_line(e: DBAPIError) -> str:
     return str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__
+
+
+def _database_value(request: Request, e: DataError) -> JSONResponse:
+    # A value the database cannot hold, e.g. a NUL character on PostgreSQL: bad input, not a server fault.
+    return JSONResponse({"detail": f"the database cannot hold a value given: {_first_line(e)}"}, status_code=422)
 
 
 def _database_refused(request: Request, e: IntegrityError) -> JSONResponse:

@@ -40,6 +40,7 @@ from ..reports.overview import overview as build_overview
 from .deps import At, Reg, Store
 from .schemas import Error
 
+
 class JSON(Response):
     """Plain data (dicts, lists, str, numbers, None) as JSON; numpy scalars and dates via ``str``."""
 

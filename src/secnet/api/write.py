@@ -22,8 +22,17 @@ from .. import edits
 from .auth import Principal, require_role
 from .deps import Store
 from .read import etag
-from .schemas import (ActorIn, ActorPatch, ArrangementIn, ArrangementPatch, Error, ParticipationIn, ParticipationPatch,
-                      SourceIn, SourcePatch)
+from .schemas import (
+    ActorIn,
+    ActorPatch,
+    ArrangementIn,
+    ArrangementPatch,
+    Error,
+    ParticipationIn,
+    ParticipationPatch,
+    SourceIn,
+    SourcePatch,
+)
 
 router = APIRouter(tags=["edits"], responses={
     401: {"model": Error, "description": "No token, or an unknown or revoked one"},

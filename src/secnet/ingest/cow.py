@@ -393,7 +393,11 @@ def read_cow_igo_dyad_years(path: PathLike) -> pd.DataFrame:
         raise InvalidInput(f"{path}: no such file")
     parts = []
     try:
-        reader = pacsv.open_csv(path, convert_options=pacsv.ConvertOptions(null_values=["", "NA", "."]))
+        # Types fixed from the header: a block of missing codes must not change a column's type.
+        header = pacsv.open_csv(path).schema.names
+        types = {n: (pa.string() if n.strip().lower() in ("state1", "state2") else pa.float64()) for n in header}
+        convert = pacsv.ConvertOptions(null_values=["", "NA", "."], column_types=types)
+        reader = pacsv.open_csv(path, convert_options=convert)
         names = [n.strip().lower() for n in reader.schema.names]
         missing = [c for c in ("ccode1", "ccode2", "year") if c not in names]
         if missing:
@@ -409,16 +413,11 @@ def read_cow_igo_dyad_years(path: PathLike) -> pd.DataFrame:
                     raise InvalidData(f"{path}: IGO column {names[i]} is not numeric")
                 values = np.nan_to_num(column.to_numpy(zero_copy_only=False).astype(np.float64), nan=0.0)
                 total += np.where(values > 0, values, 0).astype(np.int64)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "ccode1": batch.column(keys[0]).to_numpy(zero_copy_only=False).astype(np.int64),
-                        "ccode2": batch.column(keys[1]).to_numpy(zero_copy_only=False).astype(np.int64),
-                        "year": batch.column(keys[2]).to_numpy(zero_copy_only=False).astype(np.int64),
-                        "dyadigos": total,
-                    }
-                )
-            )
+            key_values = [batch.column(k).to_numpy(zero_copy_only=False) for k in keys]
+            if any(np.isnan(v).any() for v in key_values):
+                raise InvalidData(f"{path}: a row has no ccode1, ccode2 or year")
+            frame = dict(zip(("ccode1", "ccode2", "year"), (v.astype(np.int64) for v in key_values), strict=True))
+            parts.append(pd.DataFrame({**frame, "dyadigos": total}))
     except (pa.ArrowInvalid, ValueError) as exc:
         raise InvalidData(f"{path}: cannot be read: {exc}") from exc
     if not parts:

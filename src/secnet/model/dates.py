@@ -117,6 +117,8 @@ class Window:
         if value is None:
             value = dt.date.today()
         fd = FuzzyDate.parse(value)
+        if fd.last >= dt.date.max:
+            raise ValueError(f"'{fd}' is past the last date a query can use (9999-12-30)")
         return cls(fd.first, fd.last + dt.timedelta(days=1), str(fd))
 
     @property

@@ -35,6 +35,11 @@ def get_row(conn: Connection, kind: str, ident: str | int) -> dict | None:
     return None if row is None else dict(row._mapping)
 
 
+def ids(conn: Connection, kind: str) -> list[str]:
+    t = TABLES[kind]
+    return [r[0] for r in conn.execute(sa.select(t.c.id))]
+
+
 def row_version(engine: Engine, kind: str, ident: str | int) -> int | None:
     """The current version of one row (None if there is no such row), read outside any write."""
     t = TABLES[kind]
