@@ -17,10 +17,9 @@ from secnet.analytics import panels as P
 from secnet.analytics.research_data import ENV_VAR, clear_cache, peacesciencer_dir, read_peacesciencer
 from secnet.errors import InvalidData, InvalidInput, SecnetError
 
-try:
-    peacesciencer_dir()
-except SecnetError:  # pragma: no cover - the shared data are part of the project's set-up
-    pytest.skip("peacesciencer data not found", allow_module_level=True)
+# The shared research data are part of the project's set-up (../shared beside the repo):
+# without them this module fails at import, loudly, rather than skipping.
+peacesciencer_dir()
 
 LAST_YEAR = dt.date.today().year - 1
 
@@ -354,6 +353,14 @@ def test_a_step_applied_twice_is_refused(chain):
         P.add_igos(chain)
 
 
+def test_negative_codes_are_refused():
+    panel = pd.DataFrame({"ccode1": [2, -5], "ccode2": [20, 2], "year": [2000, 2000]})
+    with pytest.raises(InvalidData, match="state codes"):
+        P.add_nmc(panel)
+    with pytest.raises(InvalidData, match="state codes"):
+        P.add_atop_alliance(panel)
+
+
 def test_gw_panels_cannot_take_cow_coded_data():
     gw = P.dyad_years("gw", years=2000)
     with pytest.raises(SecnetError, match="system='cow'"):
@@ -461,6 +468,20 @@ def test_build_panel_refuses_unknown_steps_and_a_missing_registry_table():
         P.build_panel(add=["atop", "gdp"], years=2000)
     with pytest.raises(SecnetError, match="secnet"):
         P.build_panel(add=["secnet"], years=2000)
+
+
+def test_panels_are_written_as_the_file_name_says(tmp_path):
+    from secnet.analytics.research_data import write_table
+
+    panel = P.add_igos(P.dyad_years(years=(2014, 2015)))
+    write_table(panel, tmp_path / "panel.csv.gz")
+    write_table(panel, tmp_path / "panel.parquet")
+    lines = pd.read_csv(tmp_path / "panel.csv.gz", dtype=str, keep_default_na=False)
+    assert list(lines.columns) == ["ccode1", "ccode2", "year", "dyadigos"]
+    assert set(lines.loc[lines["year"] == "2015", "dyadigos"]) == {""}  # missing: an empty field
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "panel.parquet"), panel)
+    with pytest.raises(InvalidInput, match="parquet"):
+        write_table(panel, tmp_path / "panel.xlsx")
 
 
 def test_a_missing_data_directory_says_where_it_looked(tmp_path, monkeypatch):

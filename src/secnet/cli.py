@@ -333,6 +333,63 @@ def check_atop(db: DbOpt = None, fmt: FormatOpt = Fmt.table,
         emit(rep.disagreements.to_dict("records"), fmt, title="disagreements")
 
 
+YearsOpt = Annotated[str | None, typer.Option("--years", help="Years: 1816-2025, 1990 or 1946-1989,2001 (default: all).")]
+DataDirOpt = Annotated[str | None, typer.Option("--data-dir", help="peacesciencer data (default: ../shared/data/peacesciencer).")]
+ToOpt = Annotated[str, typer.Option("--to", help="Output file: .parquet, .csv, .csv.gz, .dta or .feather.")]
+
+
+def _progress_bar(label: str):
+    """A Rich progress bar on stderr, and the callback the research engine reports to."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label + " {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task("", total=None)
+
+    def update(*args) -> None:
+        step, done, total = args if len(args) == 3 else ("", *args)
+        bar.update(task, description=str(step), completed=done, total=total)
+
+    return bar, update
+
+
+@app.command()
+def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow or gw.")] = "cow",
+          directed: Annotated[bool, typer.Option("--directed/--non-directed", help="Each pair both ways, or once.")] = True,
+          add: Annotated[str, typer.Option("--add", help="Steps: atop,igos,democracy,nmc,contiguity,mindist,capital_distance,majors,secnet.")] = "atop,igos,democracy,nmc",
+          years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """A peacesciencer-style dyad-year panel (extended with secnet's registry through today)."""
+    from .analytics.dyad_facts import secnet_dyad_years
+    from .analytics.panels import build_panel
+    from .analytics.research_data import write_table
+
+    table = secnet_dyad_years(_open(db)) if "secnet" in add.lower() else None
+    bar, update = _progress_bar("panel")
+    with bar:
+        frame = build_panel(system, directed, add, years, secnet=table, data_dir=data_dir, progress=update)
+    path = write_table(frame, to)
+    emit({"file": str(path), "rows": len(frame), "columns": ", ".join(frame.columns)}, fmt, title="panel written")
+
+
+@app.command()
+def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help="taub, s, s_squared, s_weighted, kappa, pi.")] = "taub,s,kappa,pi",
+               source: Annotated[str, typer.Option("--source", help="atop, cow (give --file) or secnet.")] = "atop",
+               file: Annotated[str | None, typer.Option("--file", help="An official ATOP or COW dyad-year file.")] = None,
+               years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Alliance-portfolio similarity per dyad-year: Kendall tau-b, Signorino-Ritter S, Cohen's kappa, Scott's pi."""
+    from .analytics.dyad_facts import secnet_dyad_years
+    from .analytics.research_data import write_table
+    from .analytics.similarity import alliance_similarity, load_alliances
+
+    table = secnet_dyad_years(_open(db)) if source.lower() == "secnet" else None
+    alliances = load_alliances(source, path=file, table=table, data_dir=data_dir)
+    bar, update = _progress_bar("similarity")
+    with bar:
+        frame = alliance_similarity(alliances, measures=measure, years=years, data_dir=data_dir, progress=update)
+    path = write_table(frame, to)
+    emit({"file": str(path), "rows": len(frame), "columns": ", ".join(frame.columns)}, fmt, title="similarity written")
+
+
 # --- design tools (issue 7) -------------------------------------------------------------------
 
 

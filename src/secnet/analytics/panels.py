@@ -590,8 +590,10 @@ class _DyadIndex:
         self.first = int(ty.min())
         self.span = int(ty.max()) - self.first + 1
         width = self.span + 1
-        rows = np.arange(t1.size, dtype=np.int32 if t1.size < 2**31 else np.int64)
-        self.cube = np.full(self.n * self.n * width, -1, dtype=rows.dtype)
+        # Row numbers are kept as intp (the gather's index type): larger, but no
+        # conversion pass on every lookup of a cached table.
+        rows = np.arange(t1.size, dtype=np.intp)
+        self.cube = np.full(self.n * self.n * width, -1, dtype=np.intp)
         s1, s2, year = self.slot[t1], self.slot[t2], ty - self.first
         if mirror:
             self.cube[(s2 * self.n + s1) * width + year] = rows
@@ -605,7 +607,7 @@ class _DyadIndex:
         key = (slot * (self.n * width))[keys.codes["1"]]
         key += (slot * width)[keys.codes["2"]]
         key += _year_map(keys.first, keys.last, self.first, self.span)[keys.year]
-        return self.cube[key].astype(np.intp)
+        return self.cube[key]
 
 
 @dataclass
@@ -733,7 +735,7 @@ def _take(
         taken = np.append(source, width.type(0))[rows]
         missing = rows < 0 if absent is None else absent.copy()  # the appended 0 is what row -1 picks
     if inside is not None:
-        missing &= ~inside
+        np.greater(missing, inside, out=missing)  # missing and outside the domain
     return pd.arrays.IntegerArray(taken, missing)
 
 
@@ -806,8 +808,8 @@ def add_atop_alliance(
     rows = _dyad_rows(panel, "ccode", atop)
     year = panel["year"].to_numpy(np.int64)
     inside = (year >= first) & (year <= last)
-    out = {"atop_alliance": pd.arrays.IntegerArray((rows >= 0).astype(np.int8), ~inside & (rows < 0))}
     absent = rows < 0
+    out = {"atop_alliance": pd.arrays.IntegerArray((~absent).view(np.int8), np.greater(absent, inside))}
     out.update(_take_all({c: (atop[c], rows, "Int8", inside, absent) for c in ATOP_COLUMNS}))
     return _with(panel, out)
 
@@ -851,9 +853,11 @@ def _add_state_values(
 ) -> pd.DataFrame:
     _panel_kind(panel, verb)
     keys = _Keys.of(panel)
+    pool = _pool()
+    found = {side: pool.submit(_state_rows, keys, side, table) for side in keys.codes}  # both sides at once
     jobs = {}
-    for side in keys.codes:
-        rows = _state_rows(keys, side, table)
+    for side, future in found.items():
+        rows = future.result()
         absent = rows < 0
         jobs.update({f"{c}{side}": (table[c], rows, "Int64", None, absent) for c in columns})
     return _with(panel, _take_all(jobs))

@@ -19,6 +19,9 @@ numbers comes back as ``int64`` when it has no missing value and as pandas'
 nullable ``Int64`` when it has one (``polity2``, ``milex``...), so an integer
 never turns into a float on the way in. Date columns come back as
 ``datetime64``.
+
+:func:`write_table` writes a panel or a similarity table as CSV (missing
+values as empty fields, as in these files), Parquet, Stata or Feather.
 """
 
 from __future__ import annotations

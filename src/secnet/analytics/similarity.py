@@ -357,12 +357,19 @@ def _products(m: np.ndarray, g: np.ndarray, all_six: bool):
     """
     g1, g2, g3 = g
     t1, t2 = g1.transpose(0, 2, 1), g2.transpose(0, 2, 1)
-    c2, c3 = g2.copy(), g3.copy()  # distinct buffers keep numpy off the slow syrk path
-    h22, h33 = t2 @ c2, g3.transpose(0, 2, 1) @ c3
+    # G' G of one buffer is a symmetric product (BLAS syrk, half the work) but
+    # numpy only takes that path for a single matrix, and it is only worth it
+    # for large ones with BLAS held to one thread.
+    syrk = m.shape[0] == 1 and m.shape[1] >= 100 and ThreadpoolController is not None
+    c2, c3 = (g2, g3) if syrk else (g2.copy(), g3.copy())
+    if syrk:
+        h22, h33 = (g2[0].T @ g2[0])[None], (g3[0].T @ g3[0])[None]
+    else:
+        h22, h33 = t2 @ c2, g3.transpose(0, 2, 1) @ c3
     h23 = t2 @ c3 if all_six else None
     rows = np.flatnonzero((m[0] == 1).any(axis=1)) if m.shape[0] == 1 else None
     if rows is None or rows.size > m.shape[1] // 3:
-        h11 = t1 @ g1.copy()
+        h11 = (g1[0].T @ g1[0])[None] if syrk else t1 @ g1.copy()
         h12 = t1 @ c2 if all_six else None
         h13 = t1 @ c3 if all_six else None
         return h11, h12, h13, h22, h23, h33
