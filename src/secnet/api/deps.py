@@ -78,8 +78,6 @@ async def at_param(at: Annotated[str | None, Query(description="A date: YYYY-MM-
         window(at)
     except InvalidInput as e:
         raise InvalidInput(e.message.replace("--at:", "at:", 1)) from None
-    except OverflowError:
-        raise InvalidInput(f"at: '{at}' is out of range (the last day a date can mean must be before 9999-12-31)") from None
     return at
 
 
