@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable
 
 
@@ -32,3 +33,31 @@ def print_table(title: str, rows: list[dict]) -> None:
 
 def _fmt(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.3f} s"
+
+
+def fmt(seconds: float) -> str:
+    """Seconds as ``12.3 ms`` or ``1.23 s``, for the research-data tables."""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def peak_mb(fn) -> float:
+    """Peak memory (MiB) that one call of ``fn`` allocates, as tracemalloc sees it (numpy included)."""
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def print_text_table(title: str, head: list[str], lines: list[list[str]], markdown: bool) -> None:
+    """Rows of strings as a Markdown table (for RESULTS.md) or aligned plain text under ``title``."""
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---" for _ in head) + "|")
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+        return
+    widths = [max(len(x) for x in column) for column in zip(head, *lines, strict=True)]
+    print(f"\n{title}")
+    for line in [head, *lines]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import resource
 import sys
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import measure  # noqa: E402
+from _timing import fmt, measure, peak_mb, print_text_table  # noqa: E402
 
 from secnet.analytics import panels as P  # noqa: E402
 from secnet.analytics.research_data import clear_cache, read_peacesciencer  # noqa: E402
@@ -44,13 +43,6 @@ def cold_chain():
     clear_cache()
     return chain()
 
-
-def peak_mb(fn) -> float:
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def main() -> None:
@@ -104,20 +96,8 @@ def print_rows(rows: list[dict], markdown: bool) -> None:
                 r["note"],
             ]
         )
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "|".join("---" for _ in head) + "|")
-        for line in lines:
-            print("| " + " | ".join(line) + " |")
-        return
-    widths = [max(len(x) for x in column) for column in zip(head, *lines, strict=True)]
-    print("\npanels (median of runs; speed-up = R reference / median, against its fastest and slowest run)")
-    for line in [head, *lines]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    print_text_table("panels (median of runs; speed-up = R reference / median, against its fastest and slowest run)", head, lines, markdown)
 
-
-def fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":

@@ -19,12 +19,11 @@ from __future__ import annotations
 import resource
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import measure  # noqa: E402
+from _timing import fmt, measure, peak_mb, print_text_table  # noqa: E402
 
 from secnet.analytics.research_data import clear_cache, read_peacesciencer  # noqa: E402
 from secnet.analytics.similarity import alliance_similarity  # noqa: E402
@@ -58,7 +57,7 @@ def main() -> None:
     for label, fn, versus_r in cases:
         timing = measure(fn, runs=runs)
         cpu = _cpu(fn)
-        rows.append({"case": label, **timing, "cpu": cpu, "versus_r": versus_r, "peak": _peak_mb(fn)})
+        rows.append({"case": label, **timing, "cpu": cpu, "versus_r": versus_r, "peak": peak_mb(fn)})
     print_rows(rows, len(out), markdown="--markdown" in sys.argv)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak RSS: {rss:.0f} MB")
@@ -73,13 +72,6 @@ def _cpu(fn, runs: int = 5) -> float:
         times.append(time.process_time() - t0)
     return sorted(times)[len(times) // 2]
 
-
-def _peak_mb(fn) -> float:
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def print_rows(rows: list[dict], n_rows: int, markdown: bool) -> None:
@@ -100,20 +92,8 @@ def print_rows(rows: list[dict], n_rows: int, markdown: bool) -> None:
                 f"{r['peak']:.0f}",
             ]
         )
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "|".join("---" for _ in head) + "|")
-        for line in lines:
-            print("| " + " | ".join(line) + " |")
-        return
-    widths = [max(len(x) for x in column) for column in zip(head, *lines, strict=True)]
-    print(f"\nsimilarity, {n_rows:,} directed dyad-years 1816-2012 (median of runs)")
-    for line in [head, *lines]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    print_text_table(f"similarity, {n_rows:,} directed dyad-years 1816-2012 (median of runs)", head, lines, markdown)
 
-
-def fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":
