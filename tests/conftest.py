@@ -123,3 +123,11 @@ def research_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"research data not found at {path}: put ../shared beside the repository")
     return path
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The registry over the shipped dataset (read-only: a Registry never changes), built once."""
+    from secnet.registry import Registry
+
+    return Registry.from_yaml()

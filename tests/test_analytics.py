@@ -288,8 +288,8 @@ def test_betweenness_matches_networkx_on_random_weighted_graphs(n, seed, p):
     assert ours == pytest.approx([ref[v] for v in g], abs=1e-9)
 
 
-def test_metrics_on_the_real_network_match_networkx():
-    r = Registry.from_yaml()
+def test_metrics_on_the_real_network_match_networkx(shipped):
+    r = shipped
     g = graph.actor_graph(r, "2024-06-01")
     rows = {x["actor_id"]: x for x in graph.metrics(g)}
     for _, _, d in g.edges(data=True):
@@ -310,3 +310,129 @@ def test_betweenness_counts_paths_of_equal_length_despite_float_rounding():
     # By hand with exact fractions: pairs (0,2) and (0,3) each have two shortest paths, one through 1.
     # Node 1: 1/2 + 1/2 = 1; node 2: (0,3) both paths + (1,3) = 2. Normalised by (n-1)(n-2)/2 = 3.
     assert ours == pytest.approx([0, float(Fraction(1, 3)), float(Fraction(2, 3)), 0])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(17, 40), st.integers(0, 10**6))
+def test_betweenness_matches_networkx_across_source_blocks(n, seed):
+    """More nodes than one block of sources (16): the blocks must add up to the whole."""
+    rng = np.random.default_rng(seed)
+    g = nx.gnp_random_graph(n, 0.15, seed=seed)
+    for a, b in g.edges:
+        g.edges[a, b]["weight"] = float(rng.choice([0.5, 1.0, 2.0, 4.0]))
+        g.edges[a, b]["distance"] = 1.0 / g.edges[a, b]["weight"]
+    ours = graph.betweenness_centrality(graph.weight_matrix(g))
+    ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    assert ours == pytest.approx([ref[v] for v in g], abs=1e-9)
+
+
+def _weighted_random_graph(seed: int) -> nx.Graph:
+    rng = np.random.default_rng(seed)
+    g = nx.gnp_random_graph(int(rng.integers(5, 50)), float(rng.uniform(0.05, 0.5)), seed=seed)
+    for a, b in g.edges:
+        g.edges[a, b]["weight"] = float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0]))
+    return g
+
+
+def test_louvain_finds_planted_communities():
+    """Four cliques of six joined by single weak ties: Louvain must return exactly the cliques."""
+    g = nx.Graph()
+    cliques = [[f"{c}{i}" for i in range(6)] for c in "ABCD"]
+    for members in cliques:
+        g.add_edges_from(itertools.combinations(members, 2), weight=3.0)
+    for x, y in [("A0", "B0"), ("B1", "C1"), ("C2", "D2"), ("D3", "A3")]:
+        g.add_edge(x, y, weight=1.0)
+    for seed in range(5):
+        assert graph.communities(g, seed=seed) == sorted(cliques)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 6))
+def test_modularity_matches_networkx(seed, k):
+    g = _weighted_random_graph(seed)
+    labels = np.random.default_rng(seed).integers(0, k, len(g))
+    parts = [{v for v, c in zip(g, labels) if c == x} for x in set(labels.tolist())]
+    if g.number_of_edges():
+        assert graph.modularity(graph.weight_matrix(g), labels) == pytest.approx(
+            nx.community.modularity(g, parts, weight="weight"), abs=1e-12)
+
+
+def test_louvain_is_as_good_as_networkx_on_random_graphs():
+    """Same algorithm, different tie-breaking: modularity as high as networkx's on average, never far below."""
+    diffs = []
+    for seed in range(80):
+        g = _weighted_random_graph(seed)
+        if not g.number_of_edges():
+            continue
+        ours = graph.communities(g, seed=seed)
+        assert sorted(v for c in ours for v in c) == sorted(g)
+        q = nx.community.modularity(g, ours, weight="weight")
+        ref = nx.community.modularity(g, nx.community.louvain_communities(g, weight="weight", seed=seed), weight="weight")
+        diffs.append(q - ref)
+    assert min(diffs) > -0.02
+    assert abs(float(np.mean(diffs))) < 0.002
+
+
+def test_louvain_on_the_real_network_is_as_good_as_networkx(shipped):
+    r = shipped
+    for at in ("1960", "1995", "2024-06-01"):
+        g = graph.actor_graph(r, at)
+        q = nx.community.modularity(g, graph.communities(g, seed=0), weight="weight")
+        ref = max(nx.community.modularity(g, nx.community.louvain_communities(g, weight="weight", seed=s), weight="weight")
+                  for s in range(3))
+        assert q >= ref - 1e-3
+
+
+def _projection_by_loops(r: Registry, at: str) -> dict:
+    """The actor graph's ties written out directly from participants() and pledges(): the reference."""
+    w = graph.window(at)
+    alive = [a for a in r.as_of(w).arrangements if a.kind != "international_organisation"]
+    wt = graph.DEFAULT_WEIGHTS
+    best: dict = {}
+    for p in coverage.pledge_rows(r, w):
+        giver, receiver, arr_id, typ, binding = p[:5]
+        value = max(wt.get(typ, 1.0) * (1.0 if binding else wt["political_factor"]), wt["co_membership"])
+        key = (arr_id, frozenset((giver, receiver)))
+        if key not in best or value > best[key]:
+            best[key] = value
+    ties: dict = {}
+    for a in alive:
+        ids = sorted({p["actor_id"] for p in r.participants(a.id, at=w)})
+        for x, y in itertools.combinations(ids, 2):
+            ties.setdefault(frozenset((x, y)), {})[a.id] = best.get((a.id, frozenset((x, y))), wt["co_membership"])
+    return ties
+
+
+@pytest.mark.parametrize("at", ["1955", "1995", "2022-06-01", "2024-06-01"])
+def test_actor_graph_matches_a_direct_projection_on_the_real_data(shipped, at):
+    r = shipped
+    g = graph.actor_graph(r, at)
+    ref = _projection_by_loops(r, at)
+    assert {frozenset(e) for e in g.edges} == set(ref)
+    for a, b, d in g.edges(data=True):
+        by = ref[frozenset((a, b))]
+        assert {k: v for k, (v, _) in d["by_arrangement"].items()} == pytest.approx(by)
+        assert d["weight"] == pytest.approx(sum(by.values()))
+        assert set(d["arrangements"]) == set(by)
+
+
+@pytest.mark.parametrize("at", ["1960", "1995-06", "2023", "2024-06-01"])
+def test_roster_is_participants_of_every_arrangement(shipped, at):
+    r = shipped
+    roster = r.roster(at)
+    for aid in r.arrangements:
+        expected = sorted((p["actor_id"], p["role"]) for p in r.participants(aid, at=at))
+        assert sorted(roster.get(aid, ())) == expected, aid
+
+
+@pytest.mark.parametrize("at", ["1960", "1995", "2022-06-01", "2024-06-01"])
+def test_audit_matches_the_unnarrowed_pledges(shipped, at):
+    """The audit narrows pledges before forming pairs; the answer must equal filtering all of them."""
+    r = shipped
+    allies = {m["actor_id"] for m in r.members("nato", at=at)}
+    rows = [x for x in coverage.pledge_rows(r, at, types={"collective_defence", "mutual_assistance"})
+            if x[0] in allies and x[1] not in allies and x[2] != "nato"]
+    expected = sorted({(x[1], x[2], x[3], x[4]) for x in rows})
+    got = sorted((x["actor_id"], x["arrangement_id"], x["type"], x["binding"]) for x in coverage.backdoor_audit(r, at))
+    assert got == expected
+    assert expected or at < "2000"  # from the 2000s on, the audit has rows (EU Art. 42.7, US treaties)

@@ -34,8 +34,16 @@ NATO = "nato"
 PLEDGE_COLUMNS = ["giver", "receiver", "arrangement_id", "type", "binding", "article", "since", "sources"]
 
 
-def _matches(role: str, wanted: str) -> bool:
+def role_matches(role: str, wanted: str) -> bool:
+    """Whether ``role`` is the obligation's ``wanted`` role or belongs to that role category."""
     return role == wanted or vocab.ROLES.get(role) == wanted
+
+
+def obligations_in_force(arr, w, types: set[str] | None = None) -> list:
+    """``arr``'s pledging obligations (not mere cooperation, of ``types`` if given) in force in window ``w``."""
+    return [o for o in arr.obligations
+            if (types is None or o.type in types) and o.type != "cooperation"
+            and (o.start is None or o.start.first < w.stop) and (o.end is None or o.end.last > w.first)]
 
 
 @lru_cache(maxsize=None)
@@ -49,24 +57,30 @@ def _later(a: str, b: str | None) -> str:
     return a if _first_day(a) >= _first_day(b) else b
 
 
-def pledge_rows(r: Registry, at: object = None, types: set[str] | None = None) -> list[tuple]:
-    """:func:`pledges` as plain tuples in :data:`PLEDGE_COLUMNS` order (the fast path for analytics)."""
+def pledge_rows(r: Registry, at: object = None, types: set[str] | None = None, *,
+                givers: set[str] | None = None, not_to: set[str] | None = None,
+                skip: frozenset[str] = frozenset()) -> list[tuple]:
+    """:func:`pledges` as plain tuples in :data:`PLEDGE_COLUMNS` order (the fast path for analytics).
+
+    Narrowing before the pairs are formed: only pledges from ``givers``, only
+    to receivers outside ``not_to``, and none through the arrangements in ``skip``.
+    """
     w = window(at)
     rows, seen = [], set()
     for arr in r.arrangements.values():
-        obs = [
-            o for o in arr.obligations
-            if (types is None or o.type in types) and o.type != "cooperation"
-            and (o.start is None or o.start.first < w.stop) and (o.end is None or o.end.last > w.first)
-        ]
+        if arr.id in skip:
+            continue
+        obs = obligations_in_force(arr, w, types)
         if not obs or not (arr.founded.first < w.stop and (arr.ended is None or arr.ended.last > w.first)):
             continue
         people = r.participants(arr.id, at=w)
         for o in obs:
-            givers = [p for p in people if _matches(p["role"], o.from_role)]
-            receivers = [p for p in people if _matches(p["role"], o.to_role)]
+            from_ = [p for p in people if role_matches(p["role"], o.from_role)
+                     and (givers is None or p["actor_id"] in givers)]
+            receivers = [p for p in people if role_matches(p["role"], o.to_role)
+                         and (not_to is None or p["actor_id"] not in not_to)]
             ob_start = None if o.start is None else str(o.start)
-            for g in givers:
+            for g in from_:
                 for q in receivers:
                     key = (g["actor_id"], q["actor_id"], arr.id, o.type, o.binding)
                     if g["actor_id"] == q["actor_id"] or key in seen:
@@ -123,8 +137,7 @@ def backdoor_audit(r: Registry, at: object = None) -> list[dict]:
     """
     w = require_nato(r, at)
     allies = {m["actor_id"] for m in r.members(NATO, at=w)}
-    rows = [x for x in pledge_rows(r, w, types=set(vocab.DEFENCE_OBLIGATIONS))
-            if x[0] in allies and x[1] not in allies and x[2] != NATO]
+    rows = pledge_rows(r, w, types=set(vocab.DEFENCE_OBLIGATIONS), givers=allies, not_to=allies, skip=frozenset({NATO}))
     out = []
     for (receiver, arr, typ, binding), g in _grouped(rows, lambda x: (x[1], x[2], x[3], x[4])).items():
         actor = r.actors.get(receiver)

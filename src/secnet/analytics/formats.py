@@ -15,6 +15,8 @@ For a format F at a date (Clingendael Spectator 2022: does AUKUS divide NATO?):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import InvalidInput
 from ..registry import Registry
 from . import graph
@@ -34,32 +36,34 @@ def _own(r: Registry, arr: str, w) -> set[str]:
     return {p["actor_id"] for p in r.participants(arr, at=w) if p["inherited_from"] is None and p["category"] != "suspended"}
 
 
-def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | None = None, g_with=None) -> dict:
-    """The impact of one format at ``at`` (see the module docstring)."""
-    w = require_nato(r, at)
-    fid = r.arrangement_id(fmt)
+@dataclass
+class _Scene:
+    """What every format at one date is compared against: the allies and the actor graph."""
+
+    r: Registry
+    w: object
+    allies: set[str]
+    g_with: object
+
+    @classmethod
+    def at(cls, r: Registry, at: object, weights: dict | None) -> _Scene:
+        w = require_nato(r, at)
+        return cls(r, w, {m["actor_id"] for m in r.members(NATO, at=w)}, graph.actor_graph(r, w, weights=weights))
+
+
+def _impact(scene: _Scene, fid: str) -> dict:
+    """Members, allies left out, cross-line ties and the cohesion change of format ``fid``."""
+    r, w, allies, g_with = scene.r, scene.w, scene.allies, scene.g_with
     arr = r.arrangements[fid]
     if not (arr.founded.first < w.stop and (arr.ended is None or arr.ended.last > w.first)):
         raise InvalidInput(f"{fid} does not exist at {w.label} (founded {arr.founded}"
                            + (f", ended {arr.ended})" if arr.ended else ")"))
-    allies = {m["actor_id"] for m in r.members(NATO, at=w)}
     members = _own(r, fid, w)
-    g_with = g_with if g_with is not None else graph.actor_graph(r, w, weights=weights)
-
     cross = []
     for a in sorted(members & allies):
         for b in sorted(members - allies):
-            via = sorted(set(g_with.edges[a, b]["arrangements"]) - {fid}) if g_with.has_edge(a, b) else []
-            cross.append({"ally": a, "non_member": b, "only_via_format": not via, "also_via": via})
-
-    overlaps = []
-    for other in r.as_of(w).arrangements:
-        if other.id == fid or not (other.relation in FORMAT_RELATIONS or other.kind == "partnership_framework"):
-            continue
-        j = jaccard(members, _own(r, other.id, w))
-        if j > 0:
-            overlaps.append({"arrangement_id": other.id, "name": other.name, "jaccard": round(j, 4)})
-    overlaps.sort(key=lambda x: (-x["jaccard"], x["arrangement_id"]))
+            via = [x for x in g_with.edges[a, b]["arrangements"] if x != fid] if g_with.has_edge(a, b) else []
+            cross.append({"ally": a, "non_member": b, "only_via_format": not via, "also_via": sorted(via)})
 
     scope = sorted(allies | members)
     group = {a: ("member" if a in allies else "non_member") for a in scope}
@@ -72,8 +76,28 @@ def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | N
         "members": sorted(members), "members_in_nato": sorted(members & allies), "members_outside_nato": sorted(members - allies),
         "allies_left_out": sorted(allies - members), "n_allies_left_out": len(allies - members),
         "cross_line_ties": cross, "n_new_cross_line_ties": sum(1 for c in cross if c["only_via_format"]),
-        "overlaps": overlaps, "cohesion_with": with_, "cohesion_without": without, "cohesion_change": delta,
+        "cohesion_with": with_, "cohesion_without": without, "cohesion_change": delta,
     }
+
+
+def format_impact(r: Registry, fmt: str, at: object = None, *, weights: dict | None = None) -> dict:
+    """The impact of one format at ``at`` (see the module docstring)."""
+    w = require_nato(r, at)
+    fid = r.arrangement_id(fmt)
+    scene = _Scene.at(r, w, weights)
+    x = _impact(scene, fid)
+    members = set(x["members"])
+    overlaps = []
+    for other in r.as_of(scene.w).arrangements:
+        if other.id == fid or not (other.relation in FORMAT_RELATIONS or other.kind == "partnership_framework"):
+            continue
+        j = jaccard(members, _own(r, other.id, scene.w))
+        if j > 0:
+            overlaps.append({"arrangement_id": other.id, "name": other.name, "jaccard": round(j, 4)})
+    overlaps.sort(key=lambda o: (-o["jaccard"], o["arrangement_id"]))
+    keys = list(x)
+    at = keys.index("cohesion_with")
+    return {**{k: x[k] for k in keys[:at]}, "overlaps": overlaps, **{k: x[k] for k in keys[at:]}}
 
 
 def impact_all(r: Registry, at: object = None, *, weights: dict | None = None) -> list[dict]:
@@ -81,13 +105,12 @@ def impact_all(r: Registry, at: object = None, *, weights: dict | None = None) -
 
     Rank: new cross-line ties, then non-members included, then the weighted E-I change.
     """
-    w = require_nato(r, at)
-    g_with = graph.actor_graph(r, w, weights=weights)
+    scene = _Scene.at(r, at, weights)
     out = []
-    for arr in r.as_of(w).arrangements:
+    for arr in r.as_of(scene.w).arrangements:
         if arr.relation not in FORMAT_RELATIONS:
             continue
-        x = format_impact(r, arr.id, w, weights=weights, g_with=g_with)
+        x = _impact(scene, arr.id)
         out.append({"format": x["format"], "name": x["name"], "relation": x["relation"], "n_members": len(x["members"]),
                     "n_outside_nato": len(x["members_outside_nato"]), "n_allies_left_out": x["n_allies_left_out"],
                     "n_cross_line_ties": len(x["cross_line_ties"]), "n_new_cross_line_ties": x["n_new_cross_line_ties"],
