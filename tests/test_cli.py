@@ -72,6 +72,7 @@ def test_unknown_actor_suggests(run, loaded):
     (("members", "natto"), "unknown arrangement 'natto'; did you mean nato?"),
     (("members", "nato", "--db", "/no/such/dir/x.db"), "directory /no/such/dir does not exist"),
     (("members", "nato", "--db", "postgresql://x@127.0.0.1:9/db"), "cannot open database"),
+    (("members", "nato", "--db", "xx://a:b"), "not a database URL: 'xx://a:b'"),
     (("members", "nato", "--format", "xml"), "'xml' is not one of"),
     (("members",), "Missing argument 'ARR'"),
     (("search", " "), "search: give a word"),

@@ -86,11 +86,22 @@ def test_migrations_are_recorded(db_url):
     ("/no/such/dir/x.sqlite", "directory /no/such/dir does not exist"),
     ("postgresql://nobody@127.0.0.1:9/none", "cannot open database postgresql+psycopg://nobody@127.0.0.1:9/none"),
     ("notadriver://x", "cannot open database"),
+    ("postgresql://u@h:notaport/db", "not a database URL: 'postgresql://u@h:notaport/db'"),
 ])
 def test_unreachable_database_is_one_clear_error(url, fragment):
     with pytest.raises(StoreUnavailable) as e:
         store.connect(url)
     assert fragment in str(e.value) and "\n" not in str(e.value)
+
+
+def test_environment_variable_may_be_a_plain_sqlite_path(tmp_path, monkeypatch):
+    """$SECNET_DATABASE_URL takes a path as --db does; a bad value is named with where it came from."""
+    monkeypatch.setenv("SECNET_DATABASE_URL", str(tmp_path / "env.sqlite"))
+    assert store.default_url() == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert Registry.open().origin == "shipped" and (tmp_path / "env.sqlite").exists()
+    monkeypatch.setenv("SECNET_DATABASE_URL", "x://a:b")
+    with pytest.raises(StoreUnavailable, match=r"not a database URL: 'x://a:b' \(from \$SECNET_DATABASE_URL\)"):
+        store.connect()
 
 
 def test_shipped_dataset_is_loaded_on_first_use(tmp_path):

@@ -28,22 +28,27 @@ __all__ = ["connect", "default_url", "migrate", "current_version", "write_datase
 
 
 def default_url() -> str:
-    """``$SECNET_DATABASE_URL`` or the SQLite file in the user data directory."""
-    env = os.environ.get("SECNET_DATABASE_URL")
-    if env:
-        return env
-    return f"sqlite:///{Path(user_data_dir('secnet')) / 'secnet.sqlite'}"
+    """``$SECNET_DATABASE_URL`` (a URL or a SQLite path) or the SQLite file in the user data directory."""
+    return _normalise(None)[0]
 
 
-def _normalise(url: str | None) -> tuple[str, bool]:
-    """A full SQLAlchemy URL and whether it is the default one."""
+def _normalise(url: str | None) -> tuple[str, bool, str]:
+    """A full SQLAlchemy URL, whether it is the built-in default, and what it was given as.
+
+    A plain path (no ``scheme://``) is a SQLite file, from ``--db`` or from
+    ``$SECNET_DATABASE_URL`` alike; ``postgresql://`` uses the psycopg 3 driver.
+    """
+    given = f"'{url}'"
     if not url:
-        return default_url(), not os.environ.get("SECNET_DATABASE_URL")
+        url = os.environ.get("SECNET_DATABASE_URL")
+        if not url:
+            return f"sqlite:///{Path(user_data_dir('secnet')) / 'secnet.sqlite'}", True, "the default database"
+        given = f"'{url}' (from $SECNET_DATABASE_URL)"
     if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}", False
+        return f"sqlite:///{Path(url).expanduser().resolve()}", False, given
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url, False
+    return url, False, given
 
 
 def _safe(url: sa.URL) -> str:
@@ -52,11 +57,11 @@ def _safe(url: sa.URL) -> str:
 
 def connect(url: str | None = None) -> Engine:
     """Open (and migrate) the database; one clear :class:`StoreUnavailable` if that fails."""
-    full, is_default = _normalise(url)
+    full, is_default, given = _normalise(url)
     try:
         parsed = make_url(full)
-    except ArgumentError:
-        raise StoreUnavailable(f"not a database URL: '{url}'") from None
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
+        raise StoreUnavailable(f"not a database URL: {given}") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
         if is_default:
