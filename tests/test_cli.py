@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -132,3 +133,13 @@ def test_analytics_bad_input_is_one_line_and_exit_2(run, args, message, tmp_path
     assert res.code == 2, res.out
     lines = res.err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], res.err
+
+
+def test_lookups_do_not_import_pandas(loaded):
+    """Start-up cost: pandas (about a third of a second) is imported only by commands that build tables."""
+    code = ("import sys; from secnet.cli import main; "
+            "rc = [main(a) for a in (['members', 'nato'], ['show', 'FIN'], ['audit', '--at', '2022-06-01'])]; "
+            "print(rc, 'pandas' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "SECNET_DATABASE_URL": loaded})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[0, 0, 0] False"

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import store
 from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
@@ -32,6 +32,9 @@ from .ingest.dataset import dataset_digest, load_dataset
 from .model import vocab
 from .model.dates import FuzzyDate, Window, bounds
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
+
+if TYPE_CHECKING:  # pandas is imported where tables are built: a CLI call that needs none starts faster
+    import pandas as pd
 
 ROW_COLUMNS = [
     "arrangement_id", "actor_id", "name", "kind", "iso3", "cow_code", "cow_abb",
@@ -94,7 +97,13 @@ class Registry:
             if a.parent:
                 self._children[a.parent].append(a.id)
         self._static = [self._static_row(p) for p in self._parts]
-        self._frame = pd.DataFrame(self._static, columns=[c for c in ROW_COLUMNS if c not in ("cow_code", "cow_abb", "certain")])
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        """The static columns of every participation, built on the first table asked for."""
+        import pandas as pd
+
+        return pd.DataFrame(self._static, columns=[c for c in ROW_COLUMNS if c not in ("cow_code", "cow_abb", "certain")])
 
     # --- construction ---------------------------------------------------------------
 

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput
 from ..model import vocab
 from ..model.dates import FuzzyDate
 from ..registry import Registry, window
+
+if TYPE_CHECKING:  # imported in pledges(): the audit and the graph need no pandas
+    import pandas as pd
 
 NATO = "nato"
 PLEDGE_COLUMNS = ["giver", "receiver", "arrangement_id", "type", "binding", "article", "since", "sources"]
@@ -94,6 +96,8 @@ def pledge_rows(r: Registry, at: object = None, types: set[str] | None = None, *
 
 def pledges(r: Registry, at: object = None, types: set[str] | None = None) -> pd.DataFrame:
     """Every pledge in force at ``at``: one row per giver, receiver, arrangement, type and bindingness."""
+    import pandas as pd
+
     return pd.DataFrame(pledge_rows(r, at, types), columns=PLEDGE_COLUMNS)
 
 
