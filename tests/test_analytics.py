@@ -35,8 +35,9 @@ def arr(id, kind, relation, parts, obligations=(), parent=None, founded="1949-08
                        sources=S, participations=ps, obligations=list(obligations))
 
 
-def ob(type, binding, frm="member", to="member", start=None):
-    return Obligation(type=type, binding=binding, from_role=frm, to_role=to, start=start, sources=S)
+def ob(type, binding, frm="member", to="member", start=None, end=None, parties=()):
+    return Obligation(type=type, binding=binding, from_role=frm, to_role=to, start=start, end=end,
+                      parties=list(parties), sources=S)
 
 
 def build(extra=()):
@@ -436,3 +437,24 @@ def test_audit_matches_the_unnarrowed_pledges(shipped, at):
     got = sorted((x["actor_id"], x["arrangement_id"], x["type"], x["binding"]) for x in coverage.backdoor_audit(r, at))
     assert got == expected
     assert expected or at < "2000"  # from the 2000s on, the audit has rows (EU Art. 42.7, US treaties)
+
+
+def test_obligation_between_some_parties_only():
+    """An ANZUS-like treaty: all three pledge until 2000; from then on only GBR and AUS (one obligation)."""
+    tri = arr("tri", "alliance", "external", [part("USA", "member"), part("GBR", "member"), part("AUS", "member")],
+              [ob("collective_defence", True, end="2000-01-01"),
+               ob("collective_defence", True, start="2000-01-01", parties=["GBR", "AUS"])], founded="1990-01-01")
+    r = build([tri])
+
+    def pairs(at):
+        return sorted((x[0], x[1]) for x in coverage.pledge_rows(r, at) if x[2] == "tri")
+
+    assert pairs("1995-06-01") == [("AUS", "GBR"), ("AUS", "USA"), ("GBR", "AUS"), ("GBR", "USA"), ("USA", "AUS"), ("USA", "GBR")]
+    assert pairs("2005-06-01") == [("AUS", "GBR"), ("GBR", "AUS")]
+    assert [x["givers"] for x in coverage.guarantee_coverage(r, "AUS", "2005-06-01") if x["arrangement_id"] == "tri"] == [["GBR"]]
+    g = graph.actor_graph(r, "2005-06-01")
+    assert g.edges["GBR", "AUS"]["by_arrangement"]["tri"] == (4.0, "collective_defence")
+    assert g.edges["USA", "AUS"]["by_arrangement"]["tri"] == (1.0, "co_membership")
+    # The audit: AUS is no ally; GBR pledges to it through tri, USA no longer does.
+    (row,) = [x for x in coverage.backdoor_audit(r, "2005-06-01") if x["arrangement_id"] == "tri"]
+    assert row["actor_id"] == "AUS" and row["allies"] == ["GBR"]

@@ -120,6 +120,7 @@ def test_exports(api):
     ("/api/v1/actors/SWD", {}, 404, "unknown actor 'SWD'; did you mean SWE?"),
     ("/api/v1/arrangements/natto/members", {}, 404, "unknown arrangement 'natto'; did you mean nato?"),
     ("/api/v1/participations/999999", {}, 404, "unknown participation '999999'"),
+    ("/api/v1/participations/\u00b9", {}, 404, "unknown participation '\u00b9'"),  # a digit to str.isdigit(), not to int()
     ("/api/v1/participations/nato:FIN:member:1990", {}, 404, "unknown participation"),
     ("/api/v1/sources/treatty", {}, 404, "did you mean treaty?"),
     ("/api/v1/arrangements/nato/members", {"at": "2023-02-30"}, 422, "at: impossible date '2023-02-30'"),

@@ -264,3 +264,18 @@ def test_formats_at_founding_and_later(r):
     assert {"FIN", "SWE"} <= ids(r.members("jef", at="2018-01-01")) and "ISL" not in ids(r.members("jef", at="2018-01-01"))
     assert ids(r.members("nordefco", at="2010-01-01")) == {"DNK", "FIN", "ISL", "NOR", "SWE"}
     assert ids(r.members("weimar-triangle", at="2000-01-01")) == {"DEU", "FRA", "POL"}
+
+
+def test_anzus_after_1986_binds_australia_to_both_and_the_us_to_australia_only(r):
+    """The Press, 13 Aug 1986: Australia keeps ANZUS ties with the US and, separately, with New Zealand."""
+    from secnet.analytics.coverage import guarantee_coverage
+
+    def givers(actor, at):
+        return {x["type"]: x["givers"] for x in guarantee_coverage(r, actor, at) if x["arrangement_id"] == "anzus"}
+
+    assert givers("NZL", "1980-01-01") == {"collective_defence": ["AUS", "USA"], "consultation": ["AUS", "USA"]}
+    assert givers("NZL", "1986-08-10") == {"collective_defence": ["AUS", "USA"], "consultation": ["AUS", "USA"]}
+    assert givers("NZL", "1986-08-11") == {"collective_defence": ["AUS"], "consultation": ["AUS"]}
+    assert givers("NZL", "2024-06-01") == {"collective_defence": ["AUS"], "consultation": ["AUS"]}
+    assert givers("AUS", "2024-06-01") == {"collective_defence": ["NZL", "USA"], "consultation": ["NZL", "USA"]}
+    assert givers("USA", "2024-06-01") == {"collective_defence": ["AUS"], "consultation": ["AUS"]}

@@ -317,3 +317,12 @@ def test_fifty_clients_appending_with_retries_lose_no_update(contended, http):
     assert chain == [(v, v + 1) for v in range(1, CLIENTS + 1)]
     assert all(e["after"]["note"].startswith(e["before"]["note"]) for e in log)
     assert json.dumps(final)  # the record is still plain JSON
+
+
+@pytest.mark.parametrize("header", ['"\u00b9"', "\u00b9", 'W/"\u0663"', '"1' + "0" * 18 + '"'])
+def test_if_match_that_is_no_ascii_number_is_stale_not_a_crash(header):
+    """A server reads headers as Latin-1, so 0xB9 arrives as "¹": a digit to str.isdigit(), not to int()."""
+    from secnet.api.write import version_of
+
+    with pytest.raises(edits.StaleVersion, match="is not a version of this record"):
+        version_of(header)

@@ -82,6 +82,23 @@ def test_migrations_are_recorded(db_url):
         assert store.current_version(conn) == store.migrations.LATEST
 
 
+def test_version_2_database_gains_obligation_parties_and_keeps_its_data(db_url, mini):
+    """A database written before schema version 3 (no ``obligations.parties``) is migrated in place."""
+    engine = store.connect(db_url)
+    store.write_dataset(engine, load_dataset(mini), origin="test")
+    with engine.begin() as conn:  # turn it back into a version-2 database
+        conn.execute(sa.text("ALTER TABLE obligations DROP COLUMN parties"))
+        conn.execute(sa.text("UPDATE secnet_meta SET value = '2' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = store.connect(db_url)
+    with engine.connect() as conn:
+        assert store.current_version(conn) == 3
+        assert "parties" in {c["name"] for c in sa.inspect(conn).get_columns("obligations")}
+    ds = store.read_dataset(engine)
+    assert ds.model_dump() == load_dataset(mini).model_dump()
+    assert all(o.parties == [] for a in ds.arrangements.values() for o in a.obligations)
+
+
 @pytest.mark.parametrize("url, fragment", [
     ("/no/such/dir/x.sqlite", "directory /no/such/dir does not exist"),
     ("postgresql://nobody@127.0.0.1:9/none", "cannot open database postgresql+psycopg://nobody@127.0.0.1:9/none"),

@@ -130,3 +130,16 @@ def test_file_name_must_match_id(mini):
     (mini / "arrangements" / "jef.yaml").rename(mini / "arrangements" / "jef2.yaml")
     (p,) = problems(mini)
     assert "file name must be the id (jef.yaml)" in p
+
+
+def test_obligation_parties_must_be_distinct_known_participants(mini):
+    obligation = "{type: collective_defence, binding: true, from_role: member, to_role: member, article: Art. 5, sources: [treaty]}"
+    edit(mini / "arrangements" / "nato.yaml", obligation,
+         obligation + "\n  - {type: consultation, binding: true, parties: [USA, USA], sources: [treaty]}"
+         "\n  - {type: consultation, binding: true, parties: [USA, GRB, AUT], sources: [treaty]}")
+    ps = problems(mini)
+    assert any("nato.yaml:10:" in p and "parties lists an actor twice" in p for p in ps)
+    assert any("parties must name at least two actors" in p for p in ps)
+    assert any("nato.yaml:11:" in p and "parties: unknown actor 'GRB'; did you mean GBR?" in p for p in ps)
+    assert any("parties: AUT does not take part in nato" in p for p in ps)
+    assert len(ps) == 4

@@ -229,7 +229,7 @@ def _kind(kind: str) -> str:
 def participation_id(conn: Connection, ident: str | int) -> int:
     """A participation's store id, from the id itself or its key ``arrangement:actor:role:start``."""
     text = str(ident)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "¹" or "٣": str.isdigit() takes any Unicode digit
         if not 0 < int(text) < 2**31:  # the column is a 32-bit integer on PostgreSQL
             raise UnknownParticipation(text)
         return int(text)

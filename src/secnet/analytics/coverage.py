@@ -7,6 +7,7 @@ an arrangement in force at a date: every participant in the obligation's
 nations and founding members). Participants include a framework's inherited
 parent members (see :meth:`secnet.registry.Registry.participants`).
 
+An obligation that lists ``parties`` pledges only between those actors.
 A pledge is in force at a date when both participations and the obligation are:
 its ``since`` is the latest of the three starts.
 
@@ -77,10 +78,11 @@ def pledge_rows(r: Registry, at: object = None, types: set[str] | None = None, *
             continue
         people = r.participants(arr.id, at=w)
         for o in obs:
+            between = set(o.parties) or None
             from_ = [p for p in people if role_matches(p["role"], o.from_role)
-                     and (givers is None or p["actor_id"] in givers)]
+                     and (givers is None or p["actor_id"] in givers) and (between is None or p["actor_id"] in between)]
             receivers = [p for p in people if role_matches(p["role"], o.to_role)
-                         and (not_to is None or p["actor_id"] not in not_to)]
+                         and (not_to is None or p["actor_id"] not in not_to) and (between is None or p["actor_id"] in between)]
             ob_start = None if o.start is None else str(o.start)
             for g in from_:
                 for q in receivers:

@@ -150,8 +150,11 @@ def actor_graph(r: Registry, at: object = None, *, weights: dict[str, float] | N
         lo, hi = _pairs(len(members))
         pair_blocks.append((np.full(len(lo), k, dtype=np.int64), members[lo], members[hi]))
         for o in obligations_in_force(arr, w):
-            givers = np.unique(np.array([i for i, role in rows if role_matches(role, o.from_role)], dtype=np.int64))
-            takers = np.unique(np.array([i for i, role in rows if role_matches(role, o.to_role)], dtype=np.int64))
+            between = {index[a] for a in o.parties if a in index} if o.parties else None
+            givers = np.unique(np.array([i for i, role in rows if role_matches(role, o.from_role)
+                                         and (between is None or i in between)], dtype=np.int64))
+            takers = np.unique(np.array([i for i, role in rows if role_matches(role, o.to_role)
+                                         and (between is None or i in between)], dtype=np.int64))
             gi, ti = np.repeat(givers, len(takers)), np.tile(takers, len(givers))
             keep = gi != ti
             if not keep.any():

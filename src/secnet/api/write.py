@@ -54,7 +54,7 @@ def version_of(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise edits.StaleVersion(f"If-Match {if_match!r} is not a version of this record: send the ETag of a GET")
     return int(value)
 

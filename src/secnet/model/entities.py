@@ -118,12 +118,17 @@ class Obligation(_Model):
 
     ``from_role``/``to_role`` name a role or a role category (``member`` covers
     every member-type role). ``binding`` is false for political declarations.
+    ``parties``, when given, narrows the obligation to pledges between the listed
+    actors (both giver and receiver must be listed): a treaty whose obligations
+    hold between some of its parties only, e.g. ANZUS after the US suspended its
+    obligations to New Zealand in 1986 (Australia-US and Australia-New Zealand).
     """
 
     type: str
     binding: bool
     from_role: str = "member"
     to_role: str = "member"
+    parties: list[str] = Field(default_factory=list)
     article: str = ""
     start: OptDate = None
     end: OptDate = None

@@ -110,6 +110,17 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
         for r in (ob.from_role, ob.to_role):
             if r not in roles:  # pragma: no cover - the model already refuses these
                 yield Problem(ow, entry, f"unknown role '{r}'", "from_role")
+        if ob.parties:
+            taking_part = {p.actor for p in arr.participations}
+            if len(set(ob.parties)) != len(ob.parties):
+                yield Problem(ow, entry, "parties lists an actor twice", "parties")
+            if len(set(ob.parties)) < 2:
+                yield Problem(ow, entry, "parties must name at least two actors (or be left out for everyone)", "parties")
+            for actor in dict.fromkeys(ob.parties):
+                if actor not in ds.actors:
+                    yield Problem(ow, entry, f"parties: {unknown('actor', actor, ds.actors)}", "parties")
+                elif actor not in taking_part:
+                    yield Problem(ow, entry, f"parties: {actor} does not take part in {arr.id}", "parties")
 
     life_first = arr.founded.first.toordinal()
     life_end = OPEN_END if arr.ended is None else arr.ended.last.toordinal()

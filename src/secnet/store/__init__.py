@@ -212,6 +212,7 @@ def read_dataset(bind: Engine | Connection) -> Dataset:
         ]
     by_arr_obs: dict[str, list] = {}
     for o in obs:
+        o["parties"] = o.get("parties") or []
         by_arr_obs.setdefault(o.pop("arrangement_id"), []).append({k: v for k, v in o.items() if k not in ("id", "position")})
     by_arr_parts: dict[str, list] = {}
     for p in parts:

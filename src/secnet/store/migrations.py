@@ -27,9 +27,20 @@ def _v2(conn: Connection) -> None:
         conn.execute(sa.insert(schema.meta).values(key="data_version", value="0"))
 
 
+def _v3(conn: Connection) -> None:
+    """``obligations.parties``: obligations that hold between some of an arrangement's parties only.
+
+    A database created at this version already has the column (version 1 creates
+    the tables as they are defined now); an older one gets it added, NULL = everyone.
+    """
+    if "parties" not in {c["name"] for c in sa.inspect(conn).get_columns(schema.obligations.name)}:
+        conn.execute(sa.text("ALTER TABLE obligations ADD COLUMN parties JSON"))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
     (2, _v2),
+    (3, _v3),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -78,6 +78,7 @@ obligations = Table(
     Column("binding", Boolean, nullable=False),
     Column("from_role", String(32), nullable=False),
     Column("to_role", String(32), nullable=False),
+    Column("parties", JSON),  # schema version 3; NULL in rows written before it: everyone
     Column("article", Text, nullable=False, default=""),
     Column("start", String(10)),
     Column("end", String(10)),
