@@ -381,7 +381,7 @@ def test_cli_prioritise_smaa(run, loaded):
     (["--weights", "region=0"], "every weight is zero"),
     (["--aim", "arctic"], "unknown aim 'arctic'"),
     (["--method", "electre"], "unknown method 'electre'"),
-    (["--smaa", "--draws", "0"], "--draws must be at least 1"),
+    (["--smaa", "--draws", "0"], "--draws must be between 1 and 10,000,000"),
     (["--actors", "XXX"], "unknown actor 'XXX'"),
 ])
 def test_cli_prioritise_bad_input(run, loaded, args, message):

@@ -220,7 +220,7 @@ def audit(at: AtOpt = None,
 
     r = _open(db, scenario)
     if from_ is not None or to is not None:
-        rows = audit_by_year(r, from_ or 1949, to or reg.window(None).first.year)
+        rows = audit_by_year(r, 1949 if from_ is None else from_, reg.window(None).first.year if to is None else to)
         emit(rows, fmt, ["year", "n_covered", "added", "removed", "covered"])
         return
     rows = backdoor_audit(r, at)
@@ -339,8 +339,17 @@ ToOpt = Annotated[str, typer.Option("--to", help="Output file: .parquet, .csv, .
 
 
 def _progress_bar(label: str):
-    """A Rich progress bar on stderr, and the callback the research engine reports to."""
+    """A Rich progress bar on stderr, and the callback the research engine reports to.
+
+    Only on a terminal: elsewhere (a log, a pipe, a test) the bar would leave an empty
+    line on stderr, ahead of an error message that must be one line.
+    """
+    from contextlib import nullcontext
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if not sys.stderr.isatty():
+        return nullcontext(), lambda *args: None
 
     bar = Progress(TextColumn(label + " {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
@@ -361,8 +370,9 @@ def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow o
     """A peacesciencer-style dyad-year panel (extended with secnet's registry through today)."""
     from .analytics.dyad_facts import secnet_dyad_years
     from .analytics.panels import build_panel
-    from .analytics.research_data import write_table
+    from .analytics.research_data import check_target, write_table
 
+    check_target(to)
     table = secnet_dyad_years(_open(db)) if "secnet" in add.lower() else None
     bar, update = _progress_bar("panel")
     with bar:
@@ -378,9 +388,10 @@ def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help
                years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Alliance-portfolio similarity per dyad-year: Kendall tau-b, Signorino-Ritter S, Cohen's kappa, Scott's pi."""
     from .analytics.dyad_facts import secnet_dyad_years
-    from .analytics.research_data import write_table
+    from .analytics.research_data import check_target, write_table
     from .analytics.similarity import alliance_similarity, load_alliances
 
+    check_target(to)
     table = secnet_dyad_years(_open(db)) if source.lower() == "secnet" else None
     alliances = load_alliances(source, path=file, table=table, data_dir=data_dir)
     bar, update = _progress_bar("similarity")
@@ -549,6 +560,17 @@ def dump(directory: Annotated[str, typer.Argument(metavar="DIR", help="A new (or
 # --- entry point -----------------------------------------------------------------------------
 
 
+def _printable(text: str) -> str:
+    """``text`` on one line with nothing the terminal would act on: newlines, tabs and other
+    control characters (an ESC starts a colour or cursor sequence) are shown escaped, as in
+    ``nato\\n``; a user's id or path is echoed in a message and must not split or repaint it."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _error(message: str) -> None:
+    print(f"secnet: error: {_printable(message)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input never ends in a traceback."""
     command = typer.main.get_command(app)
@@ -556,14 +578,14 @@ def main(argv: list[str] | None = None) -> int:
         rv = command.main(args=argv, prog_name="secnet", standalone_mode=False)
     except InvalidData as e:
         if len(e.problems) == 1:
-            print(f"secnet: error: {e.problems[0]}", file=sys.stderr)
+            _error(e.problems[0])
             return 2
         for p in e.problems:
-            print(p, file=sys.stderr)
-        print(f"secnet: error: {len(e.problems)} problems; nothing was loaded or changed", file=sys.stderr)
+            print(_printable(p), file=sys.stderr)
+        _error(f"{len(e.problems)} problems; nothing was loaded or changed")
         return 2
     except SecnetError as e:
-        print(f"secnet: error: {e}", file=sys.stderr)
+        _error(str(e))
         return 2
     except (typer.Exit, click.exceptions.Exit) as e:
         return e.exit_code
@@ -572,8 +594,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (typer.TyperException, click.ClickException) as e:
         # Usage errors: unknown option, bad choice, missing argument. (Typer >= 0.2x vendors click.)
-        message = e.format_message() if hasattr(e, "format_message") else str(e)
-        print(f"secnet: error: {message.removeprefix('Value error, ')}", file=sys.stderr)
+        message = (e.format_message() if hasattr(e, "format_message") else str(e)).replace("Value error, ", "")
+        _error(message if message.strip() else "give a command (see the help above)")
         return 2
     return rv if isinstance(rv, int) else 0
 

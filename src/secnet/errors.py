@@ -34,7 +34,7 @@ class InvalidData(SecnetError):
     status = 422
 
     def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.problems = [problems] if isinstance(problems, str) else list(problems) or ["invalid data"]
         n = len(self.problems)
         head = self.problems[0] if n == 1 else f"{n} problems; first: {self.problems[0]}"
         super().__init__(head)

@@ -163,6 +163,9 @@ def year_dates(from_year: int, to_year: int) -> list[tuple[int, dt.date]]:
 
 def audit_by_year(r: Registry, from_year: int, to_year: int) -> list[dict]:
     """The audit per year (state on 31 December): who is covered, through what, and what changed."""
+    for option, year in (("--from", from_year), ("--to", to_year)):
+        if not 1000 <= year <= 9999:
+            raise InvalidInput(f"{option} {year}: give a four-digit year")
     if from_year > to_year:
         raise InvalidInput(f"--from {from_year} is after --to {to_year}")
     require_nato(r, f"{to_year}")

@@ -16,10 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..outfiles import check_directory, writing
 from ..registry import Registry, window
 from . import graph as graphs
 
 FORMATS = (".csv", ".parquet", ".json", ".graphml", ".gexf")
+ACTOR_COLUMNS = ["actor_id", "kind", "name", "iso3", "cow_code", "regions", "sources"]
+ARRANGEMENT_COLUMNS = ["arrangement_id", "name", "kind", "relation", "parent", "founded", "ended", "issue_areas",
+                       "regions", "sources"]
 
 
 def tables(r: Registry, at: object = None, g=None) -> dict[str, pd.DataFrame]:
@@ -34,13 +38,13 @@ def tables(r: Registry, at: object = None, g=None) -> dict[str, pd.DataFrame]:
          "cow_code": (a.cow_at(w.lo).code if a.cow_at(w.lo) else None), "regions": ";".join(a.regions),
          "sources": ";".join(a.sources)}
         for a in r.actors.values() if a.id in actor_ids
-    ]).astype({"cow_code": "Int64"})
+    ], columns=ACTOR_COLUMNS).astype({"cow_code": "Int64"})  # columns=: a date with nobody still has the header
     arrs = pd.DataFrame([
         {"arrangement_id": a.id, "name": a.name, "kind": a.kind, "relation": a.relation, "parent": a.parent,
          "founded": str(a.founded), "ended": None if a.ended is None else str(a.ended),
          "issue_areas": ";".join(a.issue_areas), "regions": ";".join(a.regions), "sources": ";".join(a.sources)}
         for a in snap.arrangements
-    ])
+    ], columns=ARRANGEMENT_COLUMNS)
     g = g if g is not None else graphs.actor_graph(r, w)
     edges = pd.DataFrame([
         {"source": a, "target": b, "weight": d["weight"], "strongest": d["strongest"], "arrangements": ";".join(d["arrangements"])}
@@ -57,30 +61,26 @@ def export(r: Registry, at: object, path: str | Path, *, graph: str = "actors") 
         raise InvalidInput(f"--to {path}: unknown export format '{ext or path.name}' (use {', '.join(FORMATS)})")
     if graph not in ("actors", "bipartite"):
         raise InvalidInput(f"--graph: '{graph}' is not one of actors, bipartite")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"--to {path}: directory {path.parent} does not exist")
+    what = f"--to {path}"
+    check_directory(path.parent, what)
     w = window(at)
     g = graphs.actor_graph(r, w) if graph == "actors" else graphs.bipartite_graph(r, w)
-    try:
-        if ext in (".graphml", ".gexf"):
-            graphs.write_graph(g, str(path), ext[1:])
-            return [path]
-        data = tables(r, w, g=graphs.actor_graph(r, w) if graph != "actors" else g)
-        if ext == ".json":
-            doc = {"at": w.label, **{k: json.loads(v.to_json(orient="records")) for k, v in data.items()},
-                   "graph": graphs.node_link(g)}
-            path.write_text(json.dumps(doc, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
-            return [path]
-        written = []
-        for name, df in data.items():
-            target = path.with_name(f"{path.stem}.{name}{ext}")
+    if ext in (".graphml", ".gexf"):
+        with writing([path], what) as (temp,):
+            graphs.write_graph(g, str(temp), ext[1:])
+        return [path]
+    data = tables(r, w, g=graphs.actor_graph(r, w) if graph != "actors" else g)
+    if ext == ".json":
+        doc = {"at": w.label, **{k: json.loads(v.to_json(orient="records")) for k, v in data.items()},
+               "graph": graphs.node_link(g)}
+        with writing([path], what) as (temp,):
+            temp.write_text(json.dumps(doc, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+        return [path]
+    targets = [path.with_name(f"{path.stem}.{name}{ext}") for name in data]
+    with writing(targets, what) as temps:
+        for df, temp in zip(data.values(), temps, strict=True):
             if ext == ".csv":
-                df.to_csv(target, index=False)
+                df.to_csv(temp, index=False)
             else:
-                df.to_parquet(target, index=False)
-            written.append(target)
-        return written
-    except PermissionError as e:
-        raise InvalidInput(f"--to {path}: cannot write ({e.strerror})") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"--to {path}: is a directory") from None
+                df.to_parquet(temp, index=False)
+    return targets

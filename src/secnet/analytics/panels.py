@@ -122,7 +122,7 @@ def parse_years(years: Years) -> np.ndarray | None:
 def _years_from_text(text: str) -> np.ndarray:
     parts: list[np.ndarray] = []
     for chunk in text.replace(" ", "").split(","):
-        match = re.fullmatch(r"(\d{4})(?:(?:-|\.\.|:)(\d{4}))?", chunk)
+        match = re.fullmatch(r"([0-9]{4})(?:(?:-|\.\.|:)([0-9]{4}))?", chunk)  # ASCII digits only
         if not match:
             raise InvalidInput(f"years '{text}': write a year (1990), a span (1816-2018) or a list (1946-1989,2001)")
         first = int(match.group(1))

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from secnet.errors import InvalidData, InvalidInput, SecnetError
+from secnet.outfiles import check_directory, writing
 from secnet.ingest.cow import arrow_to_pandas
 
 ENV_VAR = "SECNET_PEACESCIENCER_DIR"
@@ -121,6 +122,15 @@ def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pd.DataFrame:
     return arrow_to_pandas(arrow)
 
 
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Refuse an output path :func:`write_table` could not write (type, directory) before any work is done."""
+    path = Path(path)
+    if not path.name.lower().endswith((".parquet", ".csv", ".csv.gz", ".dta", ".feather")):
+        raise InvalidInput(f"--to {path}: write .csv, .csv.gz, .parquet, .dta or .feather")
+    check_directory(path.parent, f"--to {path}")
+    return path
+
+
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a panel or similarity table; the format follows the file name.
 
@@ -128,25 +138,22 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     in the peacesciencer files); ``.dta`` (Stata); ``.feather``. Returns the
     path written.
     """
-    path = Path(path)
+    path = check_target(path)
     name = path.name.lower()
-    if not path.parent.is_dir():
-        raise InvalidInput(f"{path}: the directory {path.parent} does not exist")
-    if name.endswith(".parquet"):
-        frame.to_parquet(path, index=False)
-    elif name.endswith((".csv", ".csv.gz")):
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
-        options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
-        if name.endswith(".gz"):
-            with gzip.open(path, "wb", compresslevel=6) as sink:
-                pacsv.write_csv(table, sink, write_options=options)
+    with writing([path], f"--to {path}") as (temp,):
+        if name.endswith(".parquet"):
+            frame.to_parquet(temp, index=False)
+        elif name.endswith((".csv", ".csv.gz")):
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
+            options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
+            if name.endswith(".gz"):
+                with gzip.open(temp, "wb", compresslevel=6) as sink:
+                    pacsv.write_csv(table, sink, write_options=options)
+            else:
+                pacsv.write_csv(table, str(temp), write_options=options)
+        elif name.endswith(".dta"):
+            frame.to_stata(temp, write_index=False, version=118)
         else:
-            pacsv.write_csv(table, str(path), write_options=options)
-    elif name.endswith(".dta"):
-        frame.to_stata(path, write_index=False, version=118)
-    elif name.endswith(".feather"):
-        frame.reset_index(drop=True).to_feather(path)
-    else:
-        raise InvalidInput(f"{path}: write .csv, .csv.gz, .parquet, .dta or .feather")
+            frame.reset_index(drop=True).to_feather(temp)
     return path

@@ -46,6 +46,7 @@ be met and why (which providers were excluded or disallowed).
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +142,8 @@ def read_candidates_csv(path: str | Path, r: Registry | None = None, at: object 
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise InvalidInput(f"--candidates: cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--candidates: {path} is not UTF-8 text") from None
     reader = csv.DictReader(text.splitlines())
     fields = [f.strip() for f in reader.fieldnames or []]
     if "actor_id" not in fields or "capabilities" not in fields:
@@ -149,6 +152,8 @@ def read_candidates_csv(path: str | Path, r: Registry | None = None, at: object 
     fns = framework_nations(r, at) if r is not None else set()
     out, seen = [], set()
     for line, row in enumerate(reader, start=2):
+        if None in row:  # DictReader files the cells beyond the header under None
+            raise InvalidInput(f"{path}:{line}: more fields than the header has ({len(fields)})")
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         if not any(row.values()):
             continue
@@ -168,8 +173,8 @@ def read_candidates_csv(path: str | Path, r: Registry | None = None, at: object 
             cost = float(row.get("cost") or 1)
         except ValueError:
             raise InvalidInput(f"{path}:{line}: cost '{row['cost']}' is not a number") from None
-        if not cost >= 0:
-            raise InvalidInput(f"{path}:{line}: cost must not be negative")
+        if not (math.isfinite(cost) and cost >= 0):
+            raise InvalidInput(f"{path}:{line}: cost must be a finite number, not negative (found {row.get('cost')})")
         st = row.get("status") or status.get(aid, "other")
         if st not in STATUSES:
             raise InvalidInput(f"{path}:{line}: status '{st}' is not one of {', '.join(STATUSES)}")

@@ -441,10 +441,17 @@ def read_criteria_csv(path: str | Path) -> pd.DataFrame:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise InvalidInput(f"--criteria: cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--criteria: {path} is not UTF-8 text") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or not rows[0] or rows[0][0].strip() != "actor_id" or len(rows[0]) < 2:
         raise InvalidInput(f"{path}:1: the header must be actor_id followed by one column per criterion")
     header = [h.strip() for h in rows[0]]
+    for column, h in enumerate(header[1:], start=2):
+        if not h:
+            raise InvalidInput(f"{path}:1: column {column} has no name")
+        if h in header[1:column - 1]:
+            raise InvalidInput(f"{path}:1: criterion '{h}' appears twice")
     data: dict[str, list[float]] = {h: [] for h in header[1:]}
     index = []
     for line, row in enumerate(rows[1:], start=2):
@@ -707,6 +714,10 @@ def _chunk_scores(x: np.ndarray, benefit: np.ndarray, w: np.ndarray, method: str
     return np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.0)
 
 
+#: The most weight draws SMAA takes in one call (about ten seconds of work).
+MAX_DRAWS = 10_000_000
+
+
 def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_sum", bounds: np.ndarray | None = None,
           draws: int = 10_000, seed: int = 0, uncertainty: float = 0.0, chunk: int = 16_384) -> dict:
     """SMAA-2 (Lahdelma & Salminen 2001) over weights drawn uniformly from the (bounded) simplex.
@@ -729,10 +740,12 @@ def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_su
         raise InvalidInput("SMAA needs complete criteria values; fill missing ones first (fill_worst)")
     if method not in METHODS:
         raise InvalidInput(f"unknown method '{method}' (methods: {', '.join(METHODS)})")
-    if draws < 1:
-        raise InvalidInput("--draws must be at least 1")
-    if uncertainty < 0:
-        raise InvalidInput("--uncertainty must not be negative")
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InvalidInput(f"--draws must be between 1 and {MAX_DRAWS:,} (1,000,000 take about a second)")
+    if not (math.isfinite(uncertainty) and uncertainty >= 0):
+        raise InvalidInput(f"--uncertainty must be a finite number, not negative (found {uncertainty})")
+    if seed < 0:
+        raise InvalidInput(f"--seed must not be negative (found {seed})")
     n, m = x.shape
     benefit = np.asarray(benefit, dtype=bool)
     b = np.tile([0.0, 1.0], (m, 1)) if bounds is None else np.asarray(bounds, dtype=float)

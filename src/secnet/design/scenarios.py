@@ -91,7 +91,7 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
     file = rd.label(p)
     raw = rd.parse(p)
     if raw is None:
-        raise InvalidData(rd.problems)
+        raise InvalidData(rd.problems or f"{file}:1: {p.name}: the scenario file is empty")
     if not isinstance(raw, dict):
         raise InvalidData(f"{file}:{getattr(raw, 'line', 1)}: {p.name}: a scenario is one mapping (id, title, participations, ...)")
 

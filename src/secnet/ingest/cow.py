@@ -130,9 +130,11 @@ def arrow_to_pandas(arrow: pa.Table) -> pd.DataFrame:
 
 @contextlib.contextmanager
 def _quiet_rdata():
-    """rdata warns for every tibble class it reads as a plain data frame: expected, not news."""
+    """rdata warns for every tibble class it reads as a plain data frame (expected, not news),
+    and guesses aloud about files that are not R data at all (the error that follows says it)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Missing constructor for R class")
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"rdata(\.|$)")
         yield
 
 
@@ -188,13 +190,18 @@ def _whole(table: pd.DataFrame, column: str, path: PathLike, *, allow_missing: b
     bad = numeric.isna() & values.notna()
     if not bad.any():
         finite = numeric.dropna()
-        bad_whole = finite != np.round(finite)
+        # Whole, and within what an int64 holds (a 20-digit "year" is not a value, it is a typo).
+        bad_whole = (finite != np.round(finite)) | (finite.abs() >= 2.0**62)
         if bad_whole.any():
             bad = pd.Series(False, index=values.index)
             bad[bad_whole[bad_whole].index] = True
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidData(f"{path}: row {row + 2}: {column} is not a whole number ({values.iloc[row]!r})")
+        value = values.iloc[row]
+        shown = f"'{value}'" if isinstance(value, str) else f"{value.item() if hasattr(value, 'item') else value}"
+        number = numeric.iloc[row]
+        what = "is too large" if pd.notna(number) and abs(number) >= 2.0**62 else "is not a whole number"
+        raise InvalidData(f"{path}: row {row + 2}: {column} {what} ({shown})")
     if allow_missing:
         return numeric.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
     return numeric.to_numpy(np.int64)

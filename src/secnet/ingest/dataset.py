@@ -63,6 +63,9 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     m.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value, not a list or mapping",
+                                                    key_node.start_mark)
         if key in m:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}'", key_node.start_mark
@@ -130,6 +133,9 @@ class ProblemReader:
             line = mark.line + 1 if mark else 0
             what = getattr(e, "problem", None) or str(e).splitlines()[0]
             self.problem(file, line, path.name, f"malformed YAML: {what}")
+            return None
+        except RecursionError:
+            self.problem(file, 0, path.name, "malformed YAML: nested too deeply")
             return None
 
     def build(self, model, raw: Any, file: str, entry: str, extra: dict | None = None):
@@ -221,8 +227,11 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     if not files:
         r.problem(r.label(root / "arrangements"), 0, "arrangements", "no arrangement files")
     for f in files:
+        before = len(r.problems)
         raw = r.parse(f)
         if raw is None:
+            if len(r.problems) == before:  # parsed, but empty: a file that says nothing is a mistake
+                r.problem(r.label(f), 1, f.stem, "the arrangement file is empty")
             continue
         file = r.label(f)
         if not isinstance(raw, dict):

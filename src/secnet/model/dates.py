@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only: "２０２３" is no date here
 
 #: Ordinal used for "no end": later than any real day.
 OPEN_END = dt.date.max.toordinal() + 1
@@ -53,7 +53,7 @@ class FuzzyDate:
         if not isinstance(value, str):
             raise ValueError(f"not a date: {value!r} (write YYYY, YYYY-MM or YYYY-MM-DD)")
         text = value.strip()
-        m = _PATTERN.match(text)
+        m = _PATTERN.fullmatch(text)
         if not m:
             raise ValueError(f"not a date: '{value}' (write YYYY, YYYY-MM or YYYY-MM-DD)")
         year = int(m.group(1))

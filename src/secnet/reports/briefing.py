@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analytics import coverage, formats, graph, timeline
-from ..errors import InvalidInput
+from ..outfiles import check_directory, writing
 from ..registry import Registry
 from . import charts
 from .overview import overview
@@ -86,21 +86,14 @@ def render_html(r: Registry, at: object = None) -> tuple[str, dict]:
 def write_briefing(r: Registry, at: object, out_dir: str | Path, *, pdf: bool = False) -> list[Path]:
     """Write ``briefing-<date>.html`` (and ``.pdf``) into ``out_dir``; returns the paths."""
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InvalidInput(f"--out {out}: cannot create directory ({e.strerror})") from None
+    check_directory(out, f"--out {out}", create=True)
     html, d = render_html(r, at)
     target = out / f"briefing-{d['at']}.html"
-    try:
-        target.write_text(html, encoding="utf-8")
-        written = [target]
+    targets = [target, target.with_suffix(".pdf")] if pdf else [target]
+    with writing(targets, f"--out {out}") as temps:
+        temps[0].write_text(html, encoding="utf-8")
         if pdf:
             from weasyprint import HTML
 
-            pdf_path = target.with_suffix(".pdf")
-            HTML(string=html, base_url=str(out)).write_pdf(pdf_path)
-            written.append(pdf_path)
-    except PermissionError as e:
-        raise InvalidInput(f"--out {out}: cannot write ({e.strerror})") from None
-    return written
+            HTML(string=html, base_url=str(out)).write_pdf(temps[1])
+    return targets

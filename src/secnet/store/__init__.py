@@ -44,6 +44,8 @@ def _normalise(url: str | None) -> tuple[str, bool, str]:
         if not url:
             return f"sqlite:///{Path(user_data_dir('secnet')) / 'secnet.sqlite'}", True, "the default database"
         given = f"'{url}' (from $SECNET_DATABASE_URL)"
+    if "\0" in url:
+        raise StoreUnavailable(f"not a database URL or path: {given} holds a NUL character")
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}", False, given
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -10,12 +10,16 @@ them back), and dates keep their written precision.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
 from ..errors import InvalidInput
+from ..outfiles import check_directory
 from ..model.entities import Arrangement, Dataset
 
 #: The actors file for each actor kind.
@@ -55,16 +59,40 @@ def _write(path: Path, data, header: str) -> Path:
 
 
 def dump_dataset(ds: Dataset, directory: str | Path, *, origin: str = "") -> list[Path]:
-    """Write ``ds`` as a dataset directory; refuses a directory that is not empty (stale files would load too)."""
+    """Write ``ds`` as a dataset directory; refuses a directory that is not empty (stale files would load too).
+
+    All or nothing: the files are written into a temporary directory beside
+    ``directory``, which is renamed into place when every file is written.
+    """
     root = Path(directory)
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise InvalidInput(f"{root}: not an empty directory; dump into a new one")
+    try:
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise InvalidInput(f"{root}: not an empty directory; dump into a new one")
+        check_directory(root.parent, f"dump {root}", create=True)
+        work = Path(tempfile.mkdtemp(dir=root.parent, prefix=".secnet-dump-"))
+    except (OSError, ValueError) as e:
+        raise InvalidInput(f"dump {root}: cannot write ({getattr(e, 'strerror', None) or e})") from None
     header = f"Written by `secnet dump`{' from ' + origin if origin else ''}; check with `secnet validate`."
-    files = [_write(root / "sources.yaml", [_plain(s) for s in ds.sources.values()], header)]
-    by_file: dict[str, list[dict]] = {}
-    for a in ds.actors.values():
-        by_file.setdefault(ACTOR_FILES.get(a.kind, a.kind), []).append(_plain(a))
-    files += [_write(root / "actors" / f"{name}.yaml", items, header) for name, items in sorted(by_file.items())]
-    files += [_write(root / "arrangements" / f"{arr.id}.yaml", _arrangement(arr), header)
-              for arr in sorted(ds.arrangements.values(), key=lambda a: a.id)]
-    return files
+    try:
+        files = [_write(work / "sources.yaml", [_plain(s) for s in ds.sources.values()], header)]
+        by_file: dict[str, list[dict]] = {}
+        for a in ds.actors.values():
+            by_file.setdefault(ACTOR_FILES.get(a.kind, a.kind), []).append(_plain(a))
+        files += [_write(work / "actors" / f"{name}.yaml", items, header) for name, items in sorted(by_file.items())]
+        files += [_write(work / "arrangements" / f"{arr.id}.yaml", _arrangement(arr), header)
+                  for arr in sorted(ds.arrangements.values(), key=lambda a: a.id)]
+        work.chmod(0o777 & ~_umask())
+        if root.exists():
+            root.rmdir()  # empty, checked above
+        os.replace(work, root)
+    except (OSError, ValueError) as e:
+        raise InvalidInput(f"dump {root}: cannot write ({getattr(e, 'strerror', None) or e})") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # gone already after the rename
+    return [root / f.relative_to(work) for f in files]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
