@@ -279,3 +279,12 @@ def test_anzus_after_1986_binds_australia_to_both_and_the_us_to_australia_only(r
     assert givers("NZL", "2024-06-01") == {"collective_defence": ["AUS"], "consultation": ["AUS"]}
     assert givers("AUS", "2024-06-01") == {"collective_defence": ["NZL", "USA"], "consultation": ["NZL", "USA"]}
     assert givers("USA", "2024-06-01") == {"collective_defence": ["AUS"], "consultation": ["AUS"]}
+
+
+def test_show_spells_out_obligations_with_parties_and_later_starts(r):
+    from secnet.registry import describe
+
+    anzus = describe(r, "anzus")["obligations"]
+    assert "collective_defence (binding) member->member Art. IV" in anzus
+    assert "collective_defence (binding) member->suspended between AUS, NZL Art. IV from 1986-08-11" in anzus
+    assert describe(r, "nato")["obligations"][0] == "collective_defence (binding) member->member Art. 5"

@@ -489,11 +489,15 @@ def load(path=None, *, db: str | None = None, engine=None) -> Dataset:
     return ds
 
 
-def _obligation_text(o) -> str:
-    """One obligation in a line: ``collective_defence (binding) member->member between AUS, NZL Art. IV from 1986-08-11``."""
+def _obligation_text(o, founded: FuzzyDate) -> str:
+    """One obligation in a line: ``collective_defence (binding) member->member between AUS, NZL Art. IV from 1986-08-11``.
+
+    The start is left out when it is the arrangement's founding date (it says nothing new).
+    """
+    starts_later = o.start is not None and str(o.start) != str(founded)
     return (f"{o.type} ({'binding' if o.binding else 'political'}) {o.from_role}->{o.to_role}"
             + (f" between {', '.join(o.parties)}" if o.parties else "") + (f" {o.article}" if o.article else "")
-            + (f" from {o.start}" if o.start else "") + (f" until {o.end}" if o.end else ""))
+            + (f" from {o.start}" if starts_later else "") + (f" until {o.end}" if o.end else ""))
 
 
 def describe(r: Registry, ident: str, at: object = None) -> dict:
@@ -505,7 +509,7 @@ def describe(r: Registry, ident: str, at: object = None) -> dict:
             "id": arr.id, "name": arr.name, "type": "arrangement", "kind": arr.kind, "relation": arr.relation,
             "parent": arr.parent, "founded": str(arr.founded), "ended": None if arr.ended is None else str(arr.ended),
             "aliases": arr.aliases, "issue_areas": arr.issue_areas, "regions": arr.regions,
-            "obligations": [_obligation_text(o) for o in arr.obligations],
+            "obligations": [_obligation_text(o, arr.founded) for o in arr.obligations],
             "members_now": len({m["actor_id"] for m in r.members(arr.id, at=at)}),
             "children": r.descendants(arr.id), "sources": arr.sources + arr.founded_sources, "note": arr.note,
         })
