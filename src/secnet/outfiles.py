@@ -23,6 +23,11 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def ordinary_mode(path: Path) -> None:
+    """Give a temporary file or directory (private, as ``tempfile`` makes them) the mode a new one gets."""
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~_UMASK)
+
+
 def _reason(e: BaseException) -> str:
     return getattr(e, "strerror", None) or str(e)
 
@@ -56,7 +61,7 @@ def writing(targets: list[Path], what: str) -> Iterator[list[Path]]:
             temps.append(Path(name))
         yield temps
         for temp, target in zip(temps, targets, strict=True):
-            temp.chmod(0o666 & ~_UMASK)  # as an ordinary new file (mkstemp makes it private)
+            ordinary_mode(temp)
             os.replace(temp, target)
         temps = []
     except (OSError, ValueError) as e:

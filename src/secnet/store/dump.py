@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..errors import InvalidInput
-from ..outfiles import check_directory
+from ..outfiles import check_directory, ordinary_mode
 from ..model.entities import Arrangement, Dataset
 
 #: The actors file for each actor kind.
@@ -81,7 +81,7 @@ def dump_dataset(ds: Dataset, directory: str | Path, *, origin: str = "") -> lis
         files += [_write(work / "actors" / f"{name}.yaml", items, header) for name, items in sorted(by_file.items())]
         files += [_write(work / "arrangements" / f"{arr.id}.yaml", _arrangement(arr), header)
                   for arr in sorted(ds.arrangements.values(), key=lambda a: a.id)]
-        work.chmod(0o777 & ~_umask())
+        ordinary_mode(work)
         if root.exists():
             root.rmdir()  # empty, checked above
         os.replace(work, root)
@@ -91,8 +91,3 @@ def dump_dataset(ds: Dataset, directory: str | Path, *, origin: str = "") -> lis
         shutil.rmtree(work, ignore_errors=True)  # gone already after the rename
     return [root / f.relative_to(work) for f in files]
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
