@@ -288,3 +288,23 @@ def test_show_spells_out_obligations_with_parties_and_later_starts(r):
     assert "collective_defence (binding) member->member Art. IV" in anzus
     assert "collective_defence (binding) member->suspended between AUS, NZL Art. IV from 1986-08-11" in anzus
     assert describe(r, "nato")["obligations"][0] == "collective_defence (binding) member->member Art. 5"
+
+
+@pytest.mark.parametrize("arrangement, founded, guarantor", [
+    ("romania-ukraine-2024", "2024-07-11", "ROU"),
+    ("czechia-ukraine-2024", "2024-07-18", "CZE"),
+    ("slovenia-ukraine-2024", "2024-07-18", "SVN"),
+    ("ireland-ukraine-2024", "2024-09-04", "IRL"),
+    ("greece-ukraine-2024", "2024-10-17", "GRC"),
+])
+def test_later_2024_ukraine_agreements_are_political_and_dated_by_signature(r, arrangement, founded, guarantor):
+    arr = r.arrangements[arrangement]
+    assert str(arr.founded) == founded and not any(o.binding for o in arr.obligations)
+    assert {(p.actor, p.role) for p in arr.participations} == {(guarantor, "guarantor"), ("UKR", "beneficiary")}
+
+
+def test_newly_dated_centres_of_excellence(r):
+    eod, airops = r.arrangements["coe-eod"], r.arrangements["coe-airops"]
+    assert str(eod.founded) == "2011-04" and str(airops.founded) == "2008"
+    assert [m["actor_id"] for m in r.members("coe-eod", at="2012", role="framework_nation")] == ["SVK"]
+    assert [m["actor_id"] for m in r.members("coe-airops", at="2012", role="framework_nation")] == ["FRA"]
