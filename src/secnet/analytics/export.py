@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
-from ..outfiles import check_directory, writing
+from ..userfiles import check_directory, writing
 from ..registry import Registry, window
 from . import graph as graphs
 

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from secnet.errors import InvalidData, InvalidInput, SecnetError
-from secnet.outfiles import check_directory, writing
+from secnet.userfiles import check_directory, writing
 from secnet.ingest.cow import arrow_to_pandas
 
 ENV_VAR = "SECNET_PEACESCIENCER_DIR"

@@ -55,6 +55,7 @@ import numpy as np
 from ..errors import InvalidInput, SecnetError, suggest
 from ..model import vocab
 from ..registry import Registry, window
+from ..userfiles import read_text
 
 NATO = "nato"
 #: Arrangement kinds whose issue areas say what their participants bring.
@@ -137,13 +138,7 @@ def read_candidates_csv(path: str | Path, r: Registry | None = None, at: object 
     optional ``cost`` (default 1), ``status`` (default: from the registry, else ``other``), ``framework``
     (1/0, yes/no; default: from the registry, else no) and ``name``.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InvalidInput(f"--candidates: cannot read {path}: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"--candidates: {path} is not UTF-8 text") from None
+    text = read_text(path, "--candidates")
     reader = csv.DictReader(text.splitlines())
     fields = [f.strip() for f in reader.fieldnames or []]
     if "actor_id" not in fields or "capabilities" not in fields:

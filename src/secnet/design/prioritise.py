@@ -92,6 +92,7 @@ from ..errors import InvalidInput, SecnetError, suggest
 from ..model import vocab
 from ..model.dates import Window
 from ..registry import Registry, window
+from ..userfiles import read_text
 from .groupings import THEMATIC_KINDS
 
 NATO = "nato"
@@ -436,13 +437,7 @@ def read_criteria_csv(path: str | Path) -> pd.DataFrame:
 
     Empty cells are missing values. Returns a DataFrame indexed by actor id.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InvalidInput(f"--criteria: cannot read {path}: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"--criteria: {path} is not UTF-8 text") from None
+    text = read_text(path, "--criteria")
     rows = list(csv.reader(text.splitlines()))
     if not rows or not rows[0] or rows[0][0].strip() != "actor_id" or len(rows[0]) < 2:
         raise InvalidInput(f"{path}:1: the header must be actor_id followed by one column per criterion")

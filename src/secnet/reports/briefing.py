@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analytics import coverage, formats, graph, timeline
-from ..outfiles import check_directory, writing
+from ..userfiles import check_directory, writing
 from ..registry import Registry
 from . import charts
 from .overview import overview

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..errors import InvalidInput
-from ..outfiles import check_directory, ordinary_mode
+from ..userfiles import check_directory, ordinary_mode, os_reason
 from ..model.entities import Arrangement, Dataset
 
 #: The actors file for each actor kind.
@@ -65,15 +65,13 @@ def dump_dataset(ds: Dataset, directory: str | Path, *, origin: str = "") -> lis
     ``directory``, which is renamed into place when every file is written.
     """
     root = Path(directory)
+    header = f"Written by `secnet dump`{' from ' + origin if origin else ''}; check with `secnet validate`."
+    work = None
     try:
         if root.exists() and (not root.is_dir() or any(root.iterdir())):
             raise InvalidInput(f"{root}: not an empty directory; dump into a new one")
         check_directory(root.parent, f"dump {root}", create=True)
         work = Path(tempfile.mkdtemp(dir=root.parent, prefix=".secnet-dump-"))
-    except (OSError, ValueError) as e:
-        raise InvalidInput(f"dump {root}: cannot write ({getattr(e, 'strerror', None) or e})") from None
-    header = f"Written by `secnet dump`{' from ' + origin if origin else ''}; check with `secnet validate`."
-    try:
         files = [_write(work / "sources.yaml", [_plain(s) for s in ds.sources.values()], header)]
         by_file: dict[str, list[dict]] = {}
         for a in ds.actors.values():
@@ -86,8 +84,9 @@ def dump_dataset(ds: Dataset, directory: str | Path, *, origin: str = "") -> lis
             root.rmdir()  # empty, checked above
         os.replace(work, root)
     except (OSError, ValueError) as e:
-        raise InvalidInput(f"dump {root}: cannot write ({getattr(e, 'strerror', None) or e})") from None
+        raise InvalidInput(f"dump {root}: cannot write ({os_reason(e)})") from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)  # gone already after the rename
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)  # gone already after the rename
     return [root / f.relative_to(work) for f in files]
 

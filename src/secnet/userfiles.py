@@ -1,4 +1,7 @@
-"""Output files are written all or nothing, and a path that cannot be written is one clear error.
+"""Files the user names: read with one clear error, written all or nothing.
+
+:func:`read_text` reads an input file (a CSV of criteria or candidates) as UTF-8,
+turning a missing, unreadable or non-UTF-8 file into :class:`InvalidInput`.
 
 :func:`writing` is used by every command that writes files (``export``, ``brief``,
 ``panel``, ``similarity``, ``dump``): the content goes to temporary files beside
@@ -23,12 +26,25 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def read_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of ``path``; ``what`` names the option in messages (e.g. ``--criteria``)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise InvalidInput(f"{what}: cannot read {path}: {os_reason(e)}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{what}: {path} is not UTF-8 text") from None
+    except ValueError as e:  # a NUL character in the path
+        raise InvalidInput(f"{what}: cannot read {path}: {os_reason(e)}") from None
+
+
 def ordinary_mode(path: Path) -> None:
     """Give a temporary file or directory (private, as ``tempfile`` makes them) the mode a new one gets."""
     path.chmod((0o777 if path.is_dir() else 0o666) & ~_UMASK)
 
 
-def _reason(e: BaseException) -> str:
+def os_reason(e: BaseException) -> str:
+    """Why a file operation failed, in a few words (``strerror`` when the system gives one)."""
     return getattr(e, "strerror", None) or str(e)
 
 
@@ -41,7 +57,7 @@ def check_directory(path: Path, what: str, *, create: bool = False) -> None:
             raise InvalidInput(f"{what}: directory {path} does not exist")
     except (OSError, ValueError) as e:
         verb = "cannot create directory" if create else "cannot use directory"
-        raise InvalidInput(f"{what}: {verb} {path} ({_reason(e)})") from None
+        raise InvalidInput(f"{what}: {verb} {path} ({os_reason(e)})") from None
 
 
 @contextmanager
@@ -65,7 +81,7 @@ def writing(targets: list[Path], what: str) -> Iterator[list[Path]]:
             os.replace(temp, target)
         temps = []
     except (OSError, ValueError) as e:
-        raise InvalidInput(f"{what}: cannot write ({_reason(e)})") from None
+        raise InvalidInput(f"{what}: cannot write ({os_reason(e)})") from None
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)
