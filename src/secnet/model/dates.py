@@ -210,6 +210,16 @@ def label(date: FuzzyDate | NotAfter | None) -> str | None:
     return date.label if isinstance(date, NotAfter) else str(date)
 
 
+def shown(text: str) -> str:
+    """A date as text for people: ``"[..2014]"`` becomes ``by 2014``; anything else is left as it is."""
+    if text.startswith("[") and _SET_PATTERN.fullmatch(text):
+        try:
+            return NotAfter.parse(text).label
+        except ValueError:
+            return text
+    return text
+
+
 def precision(date: FuzzyDate | NotAfter | None) -> str | None:
     """``day``, ``month``, ``year`` or ``not_after`` (None for no date)."""
     return None if date is None else date.precision
