@@ -245,3 +245,76 @@ def test_version_3_database_is_migrated_to_hold_not_after_dates(db_url, mini):
     store.write_dataset(engine, load_dataset(mini), origin="test")
     (usa,) = [x for x in store.read_dataset(engine).arrangements["jef"].participations if x.actor == "USA"]
     assert str(usa.start) == "[2014-06-15..2018-12-31]" and usa.start.first == dt.date(2014, 6, 15)
+
+
+# --- panels and exports ------------------------------------------------------------------------------
+
+
+def test_dyad_years_mark_the_uncertain_window(tq):
+    from secnet.analytics.dyad_facts import secnet_dyad_years
+
+    edit(tq / "arrangements" / "nato.yaml", '{actor: DEU, role: member, start: "1955-05-06"', '{actor: DEU, role: member, start: "[1955-01..1956]"')
+    d = secnet_dyad_years(Registry.from_yaml(tq), years=(1955, 2020))
+
+    def row(a, b, year):
+        (x,) = d[(d.ccode1 == a) & (d.ccode2 == b) & (d.year == year)].to_dict("records")
+        return x
+
+    # West Germany (260) a NATO member "by 1956": the 1955 pledge with the US (2) is counted but marked
+    assert (row(2, 260, 1955)["secnet_defence"], row(2, 260, 1955)["secnet_uncertain"]) == (1, 1)
+    assert (row(2, 260, 1957)["secnet_defence"], row(2, 260, 1957)["secnet_uncertain"]) == (1, 0)
+    assert (row(2, 200, 1955)["secnet_defence"], row(2, 200, 1955)["secnet_uncertain"]) == (1, 0)  # USA-UK: certain
+    # the US in JEF "by 2018": sharing the format with the UK (200) is possible from 2014, certain in 2018
+    assert (row(2, 200, 2016)["secnet_shared_formats"], row(2, 200, 2016)["secnet_uncertain"]) == (1, 1)
+    assert (row(2, 200, 2018)["secnet_shared_formats"], row(2, 200, 2018)["secnet_uncertain"]) == (1, 0)
+
+
+def test_export_marks_participations_inside_the_window(tq, tmp_path):
+    import pandas as pd
+
+    from secnet.analytics.export import export
+
+    r = Registry.from_yaml(tq)
+    files = export(r, "2016-01-01", tmp_path / "x.csv")
+    parts = pd.read_csv(next(f for f in files if f.name == "x.participations.csv"))
+    usa = parts[(parts.arrangement_id == "jef") & (parts.actor_id == "USA")].to_dict("records")
+    assert [(x["start"], x["start_precision"], x["certain"]) for x in usa] == [("[..2018]", "not_after", False)]
+    files = export(r, "2013-06-01", tmp_path / "y.csv")
+    parts = pd.read_csv(next(f for f in files if f.name == "y.participations.csv"))
+    assert not ((parts.arrangement_id == "jef") & (parts.actor_id == "USA")).any()  # before JEF: not invented
+
+
+# --- dump and the CLI ---------------------------------------------------------------------------------
+
+
+def test_dump_round_trips_the_form(tq, tmp_path):
+    from secnet.store.dump import dump_dataset
+
+    ds = load_dataset(tq)
+    dump_dataset(ds, tmp_path / "out")
+    text = (tmp_path / "out" / "arrangements" / "jef.yaml").read_text()
+    assert "start: '[..2018]'" in text and "start: '[2015-06..2016]'" in text and "end: '[..2020]'" in text
+    assert load_dataset(tmp_path / "out").model_dump() == ds.model_dump()
+
+
+def test_cli_members_history_and_diff_show_the_precision(tq, run, tmp_path):
+    db = str(tmp_path / "cli.sqlite")
+    assert run("load", str(tq), "--db", db).code == 0
+    res = run("members", "jef", "--at", "2016-01-01", "--db", db)
+    assert res.code == 0 and "by 2018" in res.out and "[..2018]" not in res.out
+    res = run("members", "jef", "--at", "2016-01-01", "--db", db, "--format", "csv")
+    head, *lines = res.out.splitlines()
+    assert head == "actor_id,name,role,start,end,start_precision,certain,cow_code,sources"
+    assert "USA,United States,participant,[..2018],,not_after,False,2,pfp-page" in lines
+    import json
+
+    rows = json.loads(run("members", "jef", "--at", "2013-06-01", "--db", db, "--format", "json").out)
+    assert "USA" not in {x["actor_id"] for x in rows}
+    rows = json.loads(run("arrangements", "USA", "--at", "2015", "--db", db, "--format", "json").out)
+    assert [(x["start"], x["start_precision"], x["certain"]) for x in rows if x["arrangement_id"] == "jef"] == [
+        ("[..2018]", "not_after", False)]
+    res = run("history", "jef", "--db", db, "--format", "csv")
+    assert "[..2018],not_after,joined,USA" in res.out
+    assert "by 2018" in run("history", "jef", "--db", db).out
+    rows = json.loads(run("diff", "jef", "--from", "2015-01-01", "--to", "2019-01-01", "--db", db, "--format", "json").out)
+    assert {x["actor_id"]: x["certain"] for x in rows}["USA"] is False
