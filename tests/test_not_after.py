@@ -318,3 +318,35 @@ def test_cli_members_history_and_diff_show_the_precision(tq, run, tmp_path):
     assert "by 2018" in run("history", "jef", "--db", db).out
     rows = json.loads(run("diff", "jef", "--from", "2015-01-01", "--to", "2019-01-01", "--db", db, "--format", "json").out)
     assert {x["actor_id"]: x["certain"] for x in rows}["USA"] is False
+
+
+# --- the API and the web pages -------------------------------------------------------------------------
+
+
+def test_api_json_and_web_pages_show_the_precision(tq, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from secnet.api.app import create_app
+
+    db = f"sqlite:///{tmp_path / 'web.sqlite'}"
+    registry.load(tq, db=db)
+    client = TestClient(create_app(db))
+    rows = client.get("/api/v1/arrangements/jef/members", params={"at": "2016-01-01", "role": "participant"}).json()
+    assert {(x["actor_id"], x["start"], x["start_precision"], x["certain"]) for x in rows} == {
+        ("USA", "[..2018]", "not_after", False), ("DEU", "[2015-06..2016]", "not_after", False)}
+    assert [x for x in client.get("/api/v1/arrangements/jef/members", params={"at": "2013-06-01"}).json()
+            if x["actor_id"] == "USA"] == []
+    hist = client.get("/api/v1/arrangements/jef/history").json()
+    assert {"date": "[..2018]", "precision": "not_after", "label": "by 2018"}.items() <= next(
+        e for e in hist if e["actor_id"] == "USA").items()
+    page = client.get("/arrangements/jef", params={"at": "2016-01-01"})
+    assert page.status_code == 200 and "by 2018" in page.text and "by 2016 (not before 2015-06)" in page.text
+    assert ">[..2018]<" not in page.text
+    twin = client.get("/arrangements/jef", params={"at": "2016-01-01", "format": "json"}).json()
+    usa = next(m for m in twin["members"] if m["actor_id"] == "USA")
+    assert (usa["start"], usa["start_precision"], usa["certain"]) == ("[..2018]", "not_after", False)
+    # in the list of every participation, "by 2018" sorts at 2018, after Finland's 2017-06
+    order = [p["actor_id"] for p in twin["participations"]]
+    assert order.index("FIN") < order.index("USA")
+    page = client.get("/actors/USA", params={"at": "2016-01-01"})
+    assert page.status_code == 200 and "by 2018" in page.text
