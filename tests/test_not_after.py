@@ -350,3 +350,13 @@ def test_api_json_and_web_pages_show_the_precision(tq, tmp_path):
     assert order.index("FIN") < order.index("USA")
     page = client.get("/actors/USA", params={"at": "2016-01-01"})
     assert page.status_code == 200 and "by 2018" in page.text
+
+
+def test_yearly_counts_say_how_many_are_uncertain(tq):
+    from secnet.analytics.timeline import membership_counts
+
+    rows = {x["year"]: (x["members"], x["members_uncertain"]) for x in membership_counts(Registry.from_yaml(tq), "jef", 2013, 2021)}
+    # counted on 31 December: GBR (lead since "2014") certain; the US "by 2018" and Germany uncertain in 2016
+    assert rows[2016] == (3, 2)
+    assert rows[2018] == (5, 1)  # + Finland, Sweden; the US certain now; Germany may have left ("by 2020")
+    assert rows[2021] == (4, 0)  # Germany surely gone
