@@ -64,7 +64,7 @@ def test_a_participation_is_created_changed_and_deleted(api):
 def test_every_kind_of_record_can_be_created_and_changed(api):
     h = api.editor
     assert api.post("/api/v1/sources", json={"id": "jef-2023", "title": "JEF leaders' statement", "publisher": "UK MOD",
-                                             "url": "https://example.org/jef"}, headers=h).status_code == 201
+                                             "url": "https://www.gov.uk/government/news/jef-2023"}, headers=h).status_code == 201
     assert api.post("/api/v1/actors", json={"id": "NOR", "kind": "state", "name": "Norway", "regions": ["northern_europe"],
                                             "sources": ["iso"]}, headers=h).status_code == 201
     res = api.post("/api/v1/arrangements", json={

@@ -33,6 +33,7 @@ class SourceIn(_Body):
     publisher: str
     kind: str = Field("official", description=_terms(vocab.SOURCE_KINDS))
     url: str | None = None
+    copy_of: str | None = Field(None, description="For a web-archive copy: the original's URL on the publisher's site.")
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD; a source needs a url or a date.")
     supports: str = ""
     note: str = ""

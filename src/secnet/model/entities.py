@@ -54,6 +54,8 @@ class Source(_Model):
     publisher: str
     kind: str = "official"
     url: str | None = None
+    #: For a web-archive snapshot (``url`` on web.archive.org...): the URL of the original on the publisher's site.
+    copy_of: str | None = None
     date: OptDate = None
     supports: str = ""
     note: str = ""

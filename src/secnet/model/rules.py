@@ -17,6 +17,7 @@ import pycountry
 from . import vocab
 from .dates import OPEN_END, bounds
 from .entities import Actor, Arrangement, Dataset, Participation
+from .hosts import check_source_host
 
 #: Codes in use for states that ISO 3166 does not list (user-assigned range).
 NON_ISO_STATE_CODES: dict[str, str] = {"XKX": "Kosovo (user-assigned code used by the EU and IMF)"}
@@ -67,6 +68,9 @@ def _check_sources(ds: Dataset) -> Iterator[Problem]:
     for s in ds.sources.values():
         if not s.url and s.date is None:
             yield Problem(("source", s.id), s.id, "a source needs a url or a date", "url")
+        broken = check_source_host(s.kind, s.url, s.copy_of)
+        if broken is not None:
+            yield Problem(("source", s.id), s.id, broken, "kind")
 
 
 def _missing_sources(ds: Dataset, ids: list[str], where: tuple, entry: str, what: str) -> Iterator[Problem]:

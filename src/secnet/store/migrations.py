@@ -44,9 +44,12 @@ def _v4(conn: Connection) -> None:
     length; SQLite does not, so there is nothing to alter there), and
     ``start_precision``/``end_precision`` are added and filled from the dates as
     written. Rows written before this version hold only plain dates.
+    ``sources.copy_of`` is added too (NULL: the source is no copy).
     """
     from ..model.dates import precision, parse_start
 
+    if "copy_of" not in {c["name"] for c in sa.inspect(conn).get_columns(schema.sources.name)}:
+        conn.execute(sa.text("ALTER TABLE sources ADD COLUMN copy_of TEXT"))  # a web-archive copy's original
     t = schema.participations.name
     have = {c["name"] for c in sa.inspect(conn).get_columns(t)}
     if conn.dialect.name == "postgresql":

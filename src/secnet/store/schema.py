@@ -30,6 +30,7 @@ sources = Table(
     Column("publisher", Text, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("url", Text),
+    Column("copy_of", Text),  # schema version 4: the original's URL for a web-archive copy
     Column("date", String(10)),
     Column("supports", Text, nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
