@@ -94,6 +94,9 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "cnmv.es": "Spanish securities regulator (CNMV)", "defensa.gob.es": "Spanish Ministry of Defence",
     "vietnamwar50th.com": "US Department of Defense (Vietnam War Commemoration)",
     "president.gov.ua": "Office of the President of Ukraine", "mfa.gov.ua": "Ukrainian Ministry of Foreign Affairs",
+    "forsvarsmakten.se": "Swedish Armed Forces", "puolustusvoimat.fi": "Finnish Defence Forces",
+    "bundesheer.at": "Austrian Armed Forces", "dvidshub.net": "US Department of Defense (DVIDS)",
+    "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence", "mindef.nl": "Netherlands Ministry of Defence",
 }
 
 #: Hosts known not to be a publisher's own, by category (each covers its sub-domains).
@@ -109,7 +112,7 @@ OTHER_HOSTS: dict[str, str] = {
     "parlementairemonitor.nl": "mirror", "ritzau.dk": "mirror", "sunsite.unc.edu": "mirror",
     "ibiblio.org": "mirror", "yumpu.com": "mirror", "pdfcoffee.com": "mirror", "dokumen.pub": "mirror",
     "issuu.com": "mirror", "readkong.com": "mirror", "prnewswire.com": "mirror", "businesswire.com": "mirror",
-    "wikisource.org": "mirror",
+    "wikisource.org": "mirror", "kildarestreet.com": "mirror", "juriafrica.com": "mirror",
     # news
     "trend.az": "news", "uatv.ua": "news", "reuters.com": "news", "apnews.com": "news", "bbc.co.uk": "news",
     "bbc.com": "news", "theguardian.com": "news", "nytimes.com": "news", "politico.eu": "news", "defensenews.com": "news",
