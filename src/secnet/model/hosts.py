@@ -96,7 +96,7 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "president.gov.ua": "Office of the President of Ukraine", "mfa.gov.ua": "Ukrainian Ministry of Foreign Affairs",
     "forsvarsmakten.se": "Swedish Armed Forces", "puolustusvoimat.fi": "Finnish Defence Forces",
     "bundesheer.at": "Austrian Armed Forces", "dvidshub.net": "US Department of Defense (DVIDS)",
-    "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence", "mindef.nl": "Netherlands Ministry of Defence",
+    "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence",
 }
 
 #: Hosts known not to be a publisher's own, by category (each covers its sub-domains).
@@ -131,6 +131,32 @@ OTHER_HOSTS: dict[str, str] = {
     "webarchive.library.unt.edu": "archive", "archive.ph": "archive", "archive.today": "archive",
     "webarchive.nationalarchives.gov.uk": "archive",
 }
+
+_MORE = {
+    "encyclopedia": "wikimili.com hyperlinked.wiki owiki.org kiddle.co en-academic.com liquisearch.com allrefer.com "
+                    "academia-lab.com wmcloud.org",
+    "mirror": "country-data.com congressionalresearch.com youscribe.com azkurs.org issuhub.com rdrr.io",
+    "news": "pravda.com.ua babel.ua euromaidanpress.com online.ua 15min.lt interfax.com.ua lsm.lv euro-sd.com "
+            "eurointegration.com.ua hina.hr nrc.nl rferl.org romania-insider.com sme.sk tass.com voanews.com abc.net.au "
+            "dw.com foxnews.com washingtonpost.com time.com upi.com xinhuanet.com trtworld.com dailysabah.com "
+            "hurriyetdailynews.com thehindu.com nationalpost.com csmonitor.com swissinfo.ch sputniknews.com globaltimes.cn "
+            "civil.ge report.az mia.mk n1info.hr teraz.sk unn.ua liga.net obozrevatel.com protothema.gr thelocal.dk "
+            "cphpost.dk icelandreview.com sloveniatimes.com sofiaglobe.com lithuaniatribune.com notesfrompoland.com "
+            "defensedaily.com forcesnews.com opex360.com polska-zbrojna.pl news.yahoo.com anews.com.tr alarabiya.net "
+            "kuwaittimes.com nationthailand.com business-standard.com sun-sentinel.com deseret.com kesq.com "
+            "novayagazeta.eu cgtn.com l24.lt h1.md nineoclock.ro stiripesurse.ro comisarul.ro brnodaily.cz denik.cz "
+            "pan.bg netpress.com.mk hvylya.net dengi.ua vestikavkaza.ru globalnews.ge turkishminute.com eurasiareview.com "
+            "miragenews.com estonianworld.com dailyfinland.fi infosecurity-magazine.com scmagazineuk.com "
+            "securityaffairs.com asdnews.com seawaves.com flight.com.gr defenceredefined.com.cy ecodellapista.it "
+            "difesaonline.it spazio-news.it tech.eu republicworld.com pledgetimes.com silkway.news cniasia.news "
+            "nordot.app proceso.com.mx americaeconomia.com hoybolivia.com elestimulo.com cnc3.co.tt canindia.com "
+            "thefrontierpost.com voabangla.com ukrainetoday.org kaiserslauternamerican.com",
+    "research": "atlanticcouncil.org gmfus.org cfr.org chathamhouse.org clingendael.org rusi.org swp-berlin.org "
+                "lowyinstitute.org usip.org lawfaremedia.org ukandeu.ac.uk planetarysecurityinitiative.org "
+                "strathprints.strath.ac.uk cambridgecore.org researcher.life japanpitt.pitt.edu law.emory.edu "
+                "kwartalnik.csp.edu.pl historynewsnetwork.org statewatch.org",
+}
+OTHER_HOSTS.update({host: cat for cat, hosts in _MORE.items() for host in hosts.split()})
 
 #: Categories a source labelled official or treaty may never be hosted on.
 NOT_OFFICIAL = frozenset({"mirror", "news", "encyclopedia", "research"})
