@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from ..analytics import coverage, formats
 from ..registry import Registry
-from .text import capitalise, count, figure, join, signed, the
+from .text import finding, capitalise, count, figure, join, signed, the
 
 #: The format the brief asks about first (Clingendael Spectator 2022); the finding names it when it exists.
 FOCUS_FORMAT = "aukus"
@@ -92,24 +92,22 @@ def cohesion(r: Registry, w, since=None) -> dict:
                 figure("formats_with_non_members", len(outsiders), "formats"),
                 figure("formats_creating_cross_line_ties", len(creators), "formats")]
     top = sorted(outsiders, key=lambda x: (-x["n_allies_left_out"], x["format"]))[:10]
-    return {
-        "question": "cohesion",
-        "title": "Does a format divide the alliance",
-        "answer": " ".join(parts),
-        "figures": figures,
-        "facts": list(dict.fromkeys(facts)),
-        "method": ("format impact (secnet impact --all): allies left out, ally-non-member ties and whether another arrangement "
-                   "also draws them; E-I index (Krackhardt & Stern 1988) over the allies and the format's members, "
-                   "with minus without the format, by tie count and by tie strength"),
-        "caveats": ["Ties come from co-participation in the registry's arrangements, weighted by what each arrangement binds its "
-                    "participants to; informal relations (arms deals, diplomatic rifts such as France's over AUKUS) are not ties.",
-                    "A format that leaves allies out does not by that alone divide them: the index measures ties, not grievances."],
-        "chart": {"title": "Allies left out by formats that take in non-members", "unit": "allies",
+    return finding(
+        "cohesion", "Does a format divide the alliance", " ".join(parts),
+        figures=figures,
+        facts=facts,
+        method=("format impact (secnet impact --all): allies left out, ally-non-member ties and whether another arrangement "
+               "also draws them; E-I index (Krackhardt & Stern 1988) over the allies and the format's members, "
+               "with minus without the format, by tie count and by tie strength"),
+        caveats=["Ties come from co-participation in the registry's arrangements, weighted by what each arrangement binds its "
+                "participants to; informal relations (arms deals, diplomatic rifts such as France's over AUKUS) are not ties.",
+                "A format that leaves allies out does not by that alone divide them: the index measures ties, not grievances."],
+        chart={"title": "Allies left out by formats that take in non-members", "unit": "allies",
                   "bars": [{"label": x["name"], "value": x["n_allies_left_out"]} for x in top]},
-        "links": [{"label": "format impact", "href": f"/formats?at={w.label}"}]
+        links=[{"label": "format impact", "href": f"/formats?at={w.label}"}]
                  + ([{"label": focus["name"], "href": f"/formats/{focus['format']}?at={w.label}"}] if focus else []),
-        "cli": f"secnet impact {focus['format'] if focus else '--all'} --at {w.label}",
-    }
+        cli=f"secnet impact {focus['format'] if focus else '--all'} --at {w.label}",
+    )
 
 
 def back_door(r: Registry, w, since=None) -> dict:
@@ -148,18 +146,16 @@ def back_door(r: Registry, w, since=None) -> dict:
                       "non-members with an allied pledge that are also NATO partners"),
                figure("arrangements_carrying_pledges", len(by_arr), "arrangements")]
     facts = [f"{x['arrangement_id']}:{x['actor_id']}" for x in rows]
-    return {
-        "question": "back_door",
-        "title": "Who holds allies' pledges from outside NATO",
-        "answer": answer,
-        "figures": figures,
-        "facts": list(dict.fromkeys(facts)),
-        "method": ("back-door audit (secnet audit): collective-defence and mutual-assistance obligations in force at the date, "
-                   "from a NATO member to a non-member, through any arrangement but NATO; binding and political pledges both"),
-        "caveats": ["Only pledges the registry holds count: COVERAGE.md and secnet check atop --pledges say which ATOP pledges "
-                    "it traces.", "Political declarations (binding: no) are not treaties; they are listed so that nothing is hidden."],
-        "chart": {"title": "Non-members holding an allied defence pledge, by arrangement", "unit": "states",
+    return finding(
+        "back_door", "Who holds allies' pledges from outside NATO", answer,
+        figures=figures,
+        facts=facts,
+        method=("back-door audit (secnet audit): collective-defence and mutual-assistance obligations in force at the date, "
+               "from a NATO member to a non-member, through any arrangement but NATO; binding and political pledges both"),
+        caveats=["Only pledges the registry holds count: COVERAGE.md and secnet check atop --pledges say which ATOP pledges "
+                "it traces.", "Political declarations (binding: no) are not treaties; they are listed so that nothing is hidden."],
+        chart={"title": "Non-members holding an allied defence pledge, by arrangement", "unit": "states",
                   "bars": [{"label": r.arrangements[aid].name, "value": len({x['actor_id'] for x in xs})} for aid, xs in groups[:10]]},
-        "links": [{"label": "back-door audit", "href": f"/audit?at={w.label}"}],
-        "cli": f"secnet audit --at {w.label}",
-    }
+        links=[{"label": "back-door audit", "href": f"/audit?at={w.label}"}],
+        cli=f"secnet audit --at {w.label}",
+    )

@@ -23,7 +23,7 @@ from ..design import groupings
 from ..design import prioritise as prio
 from ..errors import SecnetError
 from ..registry import Registry
-from .text import count, figure, join, percent, the
+from .text import finding, count, figure, join, percent, the
 
 PRIORITY_AIMS = {"stability": "regional stability", "capability": "capability gaps"}
 SMAA_DRAWS = 2000
@@ -90,19 +90,17 @@ def prioritisation(r: Registry, w, since=None) -> dict:
             caveats.append(f"Data years used for {label}: " + "; ".join(years) + ".")
         caveats.extend(ranked.get("notes", []))
         methods.append(f"{aim}: {ranked['method']} over {len(criteria)} criteria at the aim's preset weights")
-    return {
-        "question": "prioritisation",
-        "title": "Which partners matter most",
-        "answer": " ".join(sentences),
-        "figures": figures,
-        "facts": list(dict.fromkeys(facts)),
-        "method": "; ".join(methods) + f"; robustness by SMAA-2 ({SMAA_DRAWS:,} draws, seed {SMAA_SEED})",
-        "caveats": [*dict.fromkeys(caveats), "Rankings compare partner states only (not allies or organisations); "
-                    "each criterion's definition, source and year are in secnet prioritise --aim stability|capability."],
-        "chart": {"title": "Top partners by score (1 = best on every criterion)", "unit": "score", "bars": bars},
-        "links": [{"label": "prioritisation", "href": f"/prioritise?at={w.label}&aim=stability"}],
-        "cli": f"secnet prioritise --aim stability --at {w.label} --smaa",
-    }
+    return finding(
+        "prioritisation", "Which partners matter most", " ".join(sentences),
+        figures=figures,
+        facts=facts,
+        method="; ".join(methods) + f"; robustness by SMAA-2 ({SMAA_DRAWS:,} draws, seed {SMAA_SEED})",
+        caveats=[*dict.fromkeys(caveats), "Rankings compare partner states only (not allies or organisations); "
+                "each criterion's definition, source and year are in secnet prioritise --aim stability|capability."],
+        chart={"title": "Top partners by score (1 = best on every criterion)", "unit": "score", "bars": bars},
+        links=[{"label": "prioritisation", "href": f"/prioritise?at={w.label}&aim=stability"}],
+        cli=f"secnet prioritise --aim stability --at {w.label} --smaa",
+    )
 
 
 def _providers(r: Registry, w, need: dict[str, int], members: list[str]) -> list[str]:
@@ -151,23 +149,21 @@ def groupings_finding(r: Registry, w, since=None) -> dict:
         figures.append(figure(f"{x['issue'].id}_group_size", len(x["group"]), "actors"))
         figures.append(figure(f"{x['issue'].id}_partners_able", len(x.get("able", [])) + len(x["partners"]), "partner states",
                               "partners that bring at least one of the issue's capabilities"))
-    return {
-        "question": "groupings",
-        "title": "Who should work together",
-        "answer": " ".join(x["sentence"] for x in results),
-        "figures": figures,
-        "facts": list(dict.fromkeys(f for x in results for f in [*x["group"], *x["facts"]])),
-        "method": ("exact set multicover (HiGHS) over allies and partners at the date, one provider per actor, allies preferred "
-                   "among groups of the same size; capabilities from the thematic arrangements each actor takes part in; "
-                   "issues: " + "; ".join(f"{i.title} = " + ",".join(f"{k}={n}" for k, n in i.need.items())
-                                          + (f" (actors tagged {i.region})" if i.region else "") for i in STANDING_ISSUES)),
-        "caveats": ["An actor's capabilities are the issue areas of the Centres of Excellence, formats and initiatives it takes part in: "
-                    "they say who works on an issue, not how much it brings.",
-                    "Other groups of the same size exist; secnet group lists the next-best ones."],
-        "chart": {"title": "Smallest covering group and partners able to join, per issue", "unit": "actors",
+    return finding(
+        "groupings", "Who should work together", " ".join(x["sentence"] for x in results),
+        figures=figures,
+        facts=list(dict.fromkeys(f for x in results for f in [*x["group"], *x["facts"]])),
+        method=("exact set multicover (HiGHS) over allies and partners at the date, one provider per actor, allies preferred "
+               "among groups of the same size; capabilities from the thematic arrangements each actor takes part in; "
+               "issues: " + "; ".join(f"{i.title} = " + ",".join(f"{k}={n}" for k, n in i.need.items())
+                                      + (f" (actors tagged {i.region})" if i.region else "") for i in STANDING_ISSUES)),
+        caveats=["An actor's capabilities are the issue areas of the Centres of Excellence, formats and initiatives it takes part in: "
+                "they say who works on an issue, not how much it brings.",
+                "Other groups of the same size exist; secnet group lists the next-best ones."],
+        chart={"title": "Smallest covering group and partners able to join, per issue", "unit": "actors",
                   "bars": [{"label": x["issue"].title, "value": len(x["group"]), "extra": len(x.get("able", [])) or None}
-                           for x in results],
+                       for x in results],
                   "extra_label": "partners able to join"},
-        "links": [{"label": "grouping designer", "href": f"/groupings?at={w.label}"}],
-        "cli": "secnet group " + ",".join(f"{k}={n}" for k, n in STANDING_ISSUES[1].need.items()) + f" --at {w.label}",
-    }
+        links=[{"label": "grouping designer", "href": f"/groupings?at={w.label}"}],
+        cli="secnet group " + ",".join(f"{k}={n}" for k, n in STANDING_ISSUES[1].need.items()) + f" --at {w.label}",
+    )

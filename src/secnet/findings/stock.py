@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..model.dates import FuzzyDate
 from ..registry import Registry
-from .text import capitalise, count, figure, join, the
+from .text import finding, capitalise, count, figure, join, the
 
 NATO = "nato"
 #: The frameworks NATO counts its partner states by (NATO, "Partnerships: projecting stability
@@ -124,19 +124,17 @@ def stocktaking(r: Registry, w, since) -> dict:
                        "extra": len(suspended.get(f, ())) or None} for f, s in active.items()],
              "extra_label": "suspended"}
     facts = [NATO, *active, *change_facts]
-    return {
-        "question": "stocktaking",
-        "title": "What exists, since when, and what changed",
-        "answer": first + " " + capitalise(second),
-        "figures": figures,
-        "facts": list(dict.fromkeys(facts)),
-        "method": (f"registry as of {w.label}: members and partners of NATO's four partnership frameworks "
-                   f"(PfP, Mediterranean Dialogue, ICI, partners across the globe), formats by relation to NATO, "
-                   f"and the participations that differ between {since.label} and {w.label} (secnet diff all)"),
-        "caveats": ["Partner counts are states; the EU, the UN and other organisations are partners too and are counted apart "
-                    "(secnet partners nato).",
-                    "Formats are those the registry holds; COVERAGE.md lists the known gaps."],
-        "chart": chart,
-        "links": [{"label": "NATO's partners", "href": "/arrangements/nato"}, {"label": "search", "href": "/search"}],
-        "cli": f"secnet partners nato --at {w.label}; secnet diff all --from {since.label} --to {w.label}",
-    }
+    return finding(
+        "stocktaking", "What exists, since when, and what changed", first + " " + capitalise(second),
+        figures=figures,
+        facts=facts,
+        method=(f"registry as of {w.label}: members and partners of NATO's four partnership frameworks "
+               f"(PfP, Mediterranean Dialogue, ICI, partners across the globe), formats by relation to NATO, "
+               f"and the participations that differ between {since.label} and {w.label} (secnet diff all)"),
+        caveats=["Partner counts are states; the EU, the UN and other organisations are partners too and are counted apart "
+                "(secnet partners nato).",
+                "Formats are those the registry holds; COVERAGE.md lists the known gaps."],
+        chart=chart,
+        links=[{"label": "NATO's partners", "href": "/arrangements/nato"}, {"label": "search", "href": "/search"}],
+        cli=f"secnet partners nato --at {w.label}; secnet diff all --from {since.label} --to {w.label}",
+    )

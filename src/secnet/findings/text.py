@@ -57,3 +57,11 @@ def figure(name: str, value, unit: str, note: str = "") -> dict:
     if note:
         out["note"] = note
     return out
+
+
+def finding(question: str, title: str, answer: str, *, figures: list[dict], facts: list[str], method: str,
+            caveats: list[str], chart: dict, links: list[dict], cli: str) -> dict:
+    """One finding as plain data (the fields :mod:`secnet.findings` documents); facts once each, in order."""
+    return {"question": question, "title": title, "answer": answer, "figures": figures,
+            "facts": list(dict.fromkeys(facts)), "method": method, "caveats": list(dict.fromkeys(caveats)),
+            "chart": chart, "links": links, "cli": cli}
