@@ -360,3 +360,22 @@ def test_yearly_counts_say_how_many_are_uncertain(tq):
     assert rows[2016] == (3, 2)
     assert rows[2018] == (5, 1)  # + Finland, Sweden; the US certain now; Germany may have left ("by 2020")
     assert rows[2021] == (4, 0)  # Germany surely gone
+
+
+def test_team_edit_adds_a_not_after_participation_and_refuses_the_unquoted_list(db_url):
+    from secnet.api.auth import create_token
+    from tests.test_api import client_for
+
+    with client_for(db_url) as c:
+        h = {"Authorization": f"Bearer {create_token(c.app.state.engine, 'eve', 'editor')}"}
+        body = {"arrangement": "jef", "actor": "AUT", "role": "participant", "start": "[..2019]", "sources": ["pfp-page"]}
+        res = c.post("/api/v1/participations", json=body, headers=h)
+        assert res.status_code == 201, res.text
+        assert res.json()["start"] == "[..2019]"
+        rows = c.get("/api/v1/arrangements/jef/members", params={"at": "2015-01-01"}).json()
+        assert [(x["start_precision"], x["certain"]) for x in rows if x["actor_id"] == "AUT"] == [("not_after", False)]
+        rows = c.get("/api/v1/arrangements/jef/members", params={"at": "2020-01-01"}).json()
+        assert [x["certain"] for x in rows if x["actor_id"] == "AUT"] == [True]
+        bad = c.post("/api/v1/participations", json={**body, "actor": "MLT", "start": "[2020..2019]"}, headers=h)
+        assert bad.status_code == 422 and "the lower bound 2020 is after the upper bound 2019" in bad.json()["detail"]
+        c.app.state.engine.dispose()
