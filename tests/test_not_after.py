@@ -19,8 +19,6 @@ from secnet.ingest.dataset import load_dataset
 from secnet.model.dates import FuzzyDate, NotAfter, parse_start
 from secnet.registry import Registry
 
-from .web_fixtures import browser  # noqa: F401 - the Chromium fixture for the timeline test
-
 EXTRA = """\
   - {actor: USA, role: participant, start: "[..2018]", sources: [pfp-page]}
   - {actor: DEU, role: participant, start: "[2015-06..2016]", end: "[..2020]", sources: [pfp-page]}
@@ -381,27 +379,3 @@ def test_team_edit_adds_a_not_after_participation_and_refuses_the_unquoted_list(
         bad = c.post("/api/v1/participations", json={**body, "actor": "MLT", "start": "[2020..2019]"}, headers=h)
         assert bad.status_code == 422 and "the lower bound 2020 is after the upper bound 2019" in bad.json()["detail"]
         c.app.state.engine.dispose()
-
-
-@pytest.mark.browser
-def test_timeline_draws_not_after_bars_dashed(tq, tmp_path, browser):
-    from secnet.api.app import create_app
-
-    from .web_fixtures import LiveServer
-
-    db = f"sqlite:///{tmp_path / 'tl.sqlite'}"
-    registry.load(tq, db=db)
-    with LiveServer(create_app(db)) as server:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(server.url + "/arrangements/jef?at=2016-01-01")
-        page.wait_for_selector("#timeline[data-drawn] .vis-item")
-        bars = page.locator("#timeline .vis-item.not-after")
-        assert bars.count() == 2  # the US "by 2018", Germany "by 2016 (not before 2015-06)" to "by 2020"
-        assert sorted(bars.all_inner_texts()) == ["Germany", "United States"]
-        assert page.locator("#timeline .vis-item.not-after").first.evaluate("e => getComputedStyle(e).borderStyle") == "dashed"
-        assert errors == []
-        context.close()

@@ -269,3 +269,31 @@ def test_a_stale_edit_is_refused_not_lost(editable):
     page.wait_for_selector("#edit-status.bad")
     assert "Someone else changed this entry" in page.locator("#edit-status").inner_text()
     assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_timeline_draws_not_after_bars_dashed(mini, tmp_path, browser):
+    """A "not later than" participation (``[..2018]``) is a dashed bar: a member by then, joining date unknown."""
+    from secnet import registry
+    from secnet.api.app import create_app
+
+    from .test_not_after import EXTRA
+
+    jef = mini / "arrangements" / "jef.yaml"
+    jef.write_text(jef.read_text() + EXTRA)  # the US "[..2018]", Germany "[2015-06..2016]" to "[..2020]"
+    db = f"sqlite:///{tmp_path / 'tl.sqlite'}"
+    registry.load(mini, db=db)
+    with LiveServer(create_app(db)) as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server.url + "/arrangements/jef?at=2016-01-01")
+        page.wait_for_selector("#timeline[data-drawn] .vis-item")
+        bars = page.locator("#timeline .vis-item.not-after")
+        assert bars.count() == 2  # the US "by 2018", Germany "by 2016 (not before 2015-06)" to "by 2020"
+        assert sorted(bars.all_inner_texts()) == ["Germany", "United States"]
+        assert page.locator("#timeline .vis-item.not-after").first.evaluate("e => getComputedStyle(e).borderStyle") == "dashed"
+        assert errors == []
+        context.close()
