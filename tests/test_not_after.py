@@ -379,3 +379,14 @@ def test_team_edit_adds_a_not_after_participation_and_refuses_the_unquoted_list(
         bad = c.post("/api/v1/participations", json={**body, "actor": "MLT", "start": "[2020..2019]"}, headers=h)
         assert bad.status_code == 422 and "the lower bound 2020 is after the upper bound 2019" in bad.json()["detail"]
         c.app.state.engine.dispose()
+
+
+def test_partnership_years_count_from_the_bound_not_the_floor(mini):
+    from secnet.design.prioritise import _partnership_years
+    from secnet.model.dates import Window
+
+    edit(mini / "arrangements" / "pfp.yaml", '{actor: AUT, role: partner, start: "1995-02"', '{actor: AUT, role: partner, start: "[..1996]"')
+    r = Registry.from_yaml(mini)
+    # partner "by 1996": known from 1996-12-31, though the floor (PfP's founding, 1994-01-10) is earlier
+    assert _partnership_years(r, ["AUT"], Window.at("2000-01-01")).tolist() == [3.0]
+    assert _partnership_years(r, ["AUT"], Window.at("1995-06-01")).tolist() == [0.0]

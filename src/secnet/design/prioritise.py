@@ -90,7 +90,7 @@ import pandas as pd
 
 from ..errors import InvalidInput, SecnetError, suggest
 from ..model import vocab
-from ..model.dates import Window
+from ..model.dates import NotAfter, Window
 from ..registry import Registry, window
 from ..userfiles import read_text
 from .groupings import THEMATIC_KINDS
@@ -341,9 +341,11 @@ def _partnership_years(r: Registry, ids: list[str], w: Window) -> np.ndarray:
     first: dict[str, object] = {}
     for fid in frameworks:
         for p in r.arrangements[fid].participations:
+            # a "partner by X" start ([..X]) counts from X, where the partnership is known, not from the floor
+            since = p.start.last if isinstance(p.start, NotAfter) else p.start.first
             if vocab.ROLES[p.role] in vocab.PARTNER_CATEGORIES and p.start.first < w.stop:
-                if p.actor not in first or p.start.first < first[p.actor]:
-                    first[p.actor] = p.start.first
+                if p.actor not in first or since < first[p.actor]:
+                    first[p.actor] = since
     out = [max(0.0, (w.first - first[i]).days / 365.25) if i in first else 0.0 for i in ids]
     return np.round(np.array(out, dtype=float), 2)
 
