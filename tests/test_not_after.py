@@ -267,6 +267,12 @@ def test_dyad_years_mark_the_uncertain_window(tq):
     # the US in JEF "by 2018": sharing the format with the UK (200) is possible from 2014, certain in 2018
     assert (row(2, 200, 2016)["secnet_shared_formats"], row(2, 200, 2016)["secnet_uncertain"]) == (1, 1)
     assert (row(2, 200, 2018)["secnet_shared_formats"], row(2, 200, 2018)["secnet_uncertain"]) == (1, 0)
+    # merged onto a COW dyad-year panel the flag comes along; dyad-years without any tie are certain (0)
+    from secnet.analytics.panels import add_secnet, dyad_years
+
+    out = add_secnet(dyad_years(system="cow", directed=True, years=(2016, 2016)), d)
+    flag = {(a, b): v for a, b, v in out[["ccode1", "ccode2", "secnet_uncertain"]].itertuples(index=False)}
+    assert flag[(2, 200)] == 1 and flag[(2, 640)] == 0
 
 
 def test_export_marks_participations_inside_the_window(tq, tmp_path):
