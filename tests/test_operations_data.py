@@ -80,8 +80,8 @@ def test_partner_figures_for_kfor_in_february_2017(indicator):
 
 def test_a_state_has_several_dates_for_isaf(indicator):
     dates = sorted(v["date"] for v in indicator["values"] if v["actor"] == "AUS" and v["context"] == "op-isaf")
-    assert dates == ["2008-06-03", "2010-11-15"]
-    assert [value(indicator, "AUS", "op-isaf", d)["value"] for d in dates] == [1100, 1550]
+    assert dates == ["2008-06-03", "2009-10-01", "2010-11-15"]
+    assert [value(indicator, "AUS", "op-isaf", d)["value"] for d in dates] == [1100, 1200, 1550]
 
 
 def test_members_of_isaf_in_2011_hold_the_partners(run):
@@ -91,15 +91,17 @@ def test_members_of_isaf_in_2011_hold_the_partners(run):
     assert {"SWE", "FIN", "AUS", "GEO", "MNG", "KOR", "NZL", "USA"} <= set(rows)
     assert rows["SWE"]["start"] == "2003-08-11" and rows["SWE"]["certain"] is True
     assert rows["GEO"]["start_precision"] == "month"
-    # Known only as contributing by 15 November 2010 (NATO figures): shown, and certain on a later day.
-    assert rows["KOR"]["start_precision"] == "not_after" and rows["KOR"]["certain"] is True
+    # Known only as contributing by 1 October 2009 (NATO figures): shown, and certain on a later day.
+    assert rows["NZL"]["start_precision"] == "not_after" and rows["NZL"]["certain"] is True
+    assert rows["KOR"]["start"] == "2010-07"  # the Korean PRT deployed in July 2010
 
 
 def test_isaf_before_a_contribution_is_known_is_uncertain_not_certain(run):
     res = run("members", "op-isaf", "--at", "2009-01-01", "--format", "json")
     rows = {r["actor_id"]: r for r in json.loads(res.out)}
-    assert rows["KOR"]["certain"] is False  # by 2010-11-15 only: not presented as certain in 2009
-    assert "MNG" not in rows  # Mongolia joined ISAF in March 2010
+    assert rows["NZL"]["certain"] is False  # by 2009-10-01 only: not presented as certain in January 2009
+    assert rows["SWE"]["certain"] is True
+    assert "MNG" not in rows and "KOR" not in rows  # Mongolia joined ISAF in March 2010, Korea in July 2010
 
 
 def test_operations_end_and_hand_over(run):
