@@ -135,3 +135,20 @@ def test_operations_leave_the_actor_network_alone(shipped):
         assert not any(a.startswith("op-") for a in d["arrangements"])
     only_ops = graph.actor_graph(shipped, "2011-06-01", arrangement_kinds=["operation"])
     assert only_ops.has_edge("SWE", "AUS")  # asked for explicitly, co-deployment is there
+
+
+def test_parp_and_occ_list_their_partner_participants(run):
+    rows = {r["actor_id"]: r for r in json.loads(run("members", "parp", "--at", "2020-01-01", "--format", "json").out)}
+    assert {"AUT", "FIN", "SWE", "IRL", "GEO", "ARM", "KAZ"} <= set(rows)
+    later = {r["actor_id"] for r in json.loads(run("members", "parp", "--at", "2024-06-01", "--format", "json").out)}
+    assert "FIN" not in later and "SWE" not in later  # allies leave the partners' process on accession
+    occ = {r["actor_id"] for r in json.loads(run("members", "occ-ef", "--at", "2019-01-01", "--format", "json").out)}
+    assert {"KAZ", "UKR"} <= occ
+
+
+def test_a_partner_that_left_is_gone_and_an_unknown_end_is_uncertain(run):
+    kfor = {r["actor_id"] for r in json.loads(run("members", "op-kfor", "--at", "2005-01-01", "--format", "json").out)}
+    assert "RUS" not in kfor  # Russian contingent withdrawn on 2 July 2003
+    assert "RUS" in {r["actor_id"] for r in json.loads(run("members", "op-kfor", "--at", "2001-01-01", "--format", "json").out)}
+    oae = {r["actor_id"]: r for r in json.loads(run("members", "op-active-endeavour", "--at", "2010-01-01", "--format", "json").out)}
+    assert oae["RUS"]["certain"] is False  # last known deployment 2007, cooperation suspended 2014
