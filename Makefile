@@ -18,7 +18,7 @@ install: $(STAMP)
 ## make run: set up from nothing, load the shipped dataset into SQLite and run the main job.
 run: $(STAMP)
 	$(BIN)/secnet load
-	$(BIN)/secnet overview
+	$(BIN)/secnet findings
 	$(BIN)/secnet brief --out out --pdf
 
 ## make test: install what the tests need (Debian packages too) and run the whole suite.

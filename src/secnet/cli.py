@@ -191,6 +191,33 @@ def sources(ident: Annotated[str, typer.Argument(metavar="ID", help="A source, a
     emit(_open(db).sources_for(ident), fmt, ["fact", "source_id", "title", "publisher", "date", "url"])
 
 
+class FindingsFmt(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command()
+def findings(at: AtOpt = None,
+             since: Annotated[str | None, typer.Option("--since", help="Count changes since this date (default: a year before --at).")] = None,
+             question: Annotated[list[str] | None, typer.Option("--question", help="Only these: stocktaking, prioritisation, groupings, cohesion, back_door.")] = None,
+             db: DbOpt = None,
+             fmt: Annotated[FindingsFmt, typer.Option("--format", "-f", help="Output format.")] = FindingsFmt.table) -> None:
+    """The five questions answered at a date, in plain sentences with their numbers, facts, method and caveats."""
+    from . import findings as fnd
+
+    items = fnd.findings(_open(db), at, since, tuple(_ids(question)) or fnd.QUESTIONS)
+    if fmt is FindingsFmt.json:
+        emit(items, Fmt.json)
+    elif fmt is FindingsFmt.markdown:
+        typer.echo(fnd.to_markdown(items))
+    elif fmt is FindingsFmt.csv:
+        emit(fnd.flat_rows(items), Fmt.csv)
+    else:
+        typer.echo(fnd.to_text(items, width=max(80, min(Console().width, 110))))
+
+
 @app.command()
 def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """The state of NATO's partnerships at a date: members, partners by framework, formats."""

@@ -35,6 +35,7 @@ from ..analytics import timeline as tl
 from ..analytics.export import export as write_export
 from ..design import groupings
 from ..design import prioritise as prio
+from ..findings.cache import cached_findings
 from ..registry import describe
 from ..reports.overview import overview as build_overview
 from .deps import At, Reg, Store
@@ -89,6 +90,17 @@ def etag(version: int) -> str:
 def _record(body: dict, version: int) -> JSON:
     """An answer about one stored record, with its version as the ETag."""
     return JSON(body, headers={"ETag": etag(version)})
+
+
+@router.get("/findings", tags=["findings"])
+def findings(r: Reg, at: At = None,
+             since: Annotated[str | None, Query(description="Count changes since this date (default: a year before at).")] = None) -> list[dict]:
+    """The five questions answered at a date: stocktaking, prioritisation, groupings, cohesion, back door.
+
+    Each finding: question, answer (plain sentences with the numbers), figures, facts (ids that resolve
+    at /actors, /arrangements or /sources?fact=), method, caveats, chart, links.
+    """
+    return cached_findings(r, at, since)
 
 
 @router.get("/overview", tags=["registry"])

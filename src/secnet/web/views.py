@@ -20,7 +20,9 @@ from ..model import vocab
 from ..model.dates import Window
 from ..registry import Registry, describe, window
 from ..reports.overview import overview
+from ..findings.cache import cached_findings
 from . import geo
+from .charts import bar_geometry
 
 NATO = "nato"
 
@@ -53,8 +55,9 @@ def source_index(r: Registry, *row_lists: list[dict]) -> dict[str, dict]:
 
 
 def home(r: Registry, at: str | None = None) -> dict:
-    """Today's picture (or at ``at``): NATO's members, partners by framework, formats and the audit count."""
+    """Today's answers (or at ``at``): the five findings, each with one chart; then members, partners and formats."""
     data = overview(r, at)
+    data["findings"] = [{**f, "svg": bar_geometry(f["chart"])} for f in cached_findings(r, data["at"])]
     frameworks = _frameworks(r.partners(NATO, at=data["at"]), r)
     data["frameworks"] = [{**f, "partners": [{"actor_id": p["actor_id"], "name": p["name"], "role": p["role"],
                                               "since": p["start"]} for p in f["partners"]]} for f in frameworks]
