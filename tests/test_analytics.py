@@ -387,7 +387,7 @@ def test_louvain_on_the_real_network_is_as_good_as_networkx(shipped):
 def _projection_by_loops(r: Registry, at: str) -> dict:
     """The actor graph's ties written out directly from participants() and pledges(): the reference."""
     w = graph.window(at)
-    alive = [a for a in r.as_of(w).arrangements if a.kind != "international_organisation"]
+    alive = [a for a in r.as_of(w).arrangements if a.kind not in graph.DEFAULT_EXCLUDED_KINDS]
     wt = graph.DEFAULT_WEIGHTS
     best: dict = {}
     for p in coverage.pledge_rows(r, w):

@@ -21,7 +21,9 @@
 By default the projection leaves out arrangements of kind
 ``international_organisation`` (UN, OSCE, AU, EU as an organisation): near-
 universal memberships would tie almost every pair and drown the security
-network. Pass ``arrangement_kinds`` to choose.
+network. Operations (kind ``operation``: ISAF, KFOR, ...) are left out too: serving
+side by side in a mission of 40-50 contributors is no partnership tie between every
+pair of them, and would swamp the picture. Pass ``arrangement_kinds`` to choose.
 
 Metrics: degree, weighted degree (strength), betweenness with distance
 ``1/weight`` (Brandes 2001), eigenvector centrality on weights (Bonacich 1972),
@@ -54,7 +56,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "co_membership": 1.0,
     "political_factor": 0.5,
 }
-DEFAULT_EXCLUDED_KINDS = frozenset({"international_organisation"})
+DEFAULT_EXCLUDED_KINDS = frozenset({"international_organisation", "operation"})
 
 
 def check_weights(weights: dict[str, float] | None) -> dict[str, float]:

@@ -34,6 +34,7 @@ ARRANGEMENT_KINDS: dict[str, str] = {
     "international_organisation": "an intergovernmental organisation in its role as an arrangement with member states",
     "bilateral_agreement": "a treaty or political declaration between two parties",
     "initiative": "a programme or initiative with participants (DIANA, NATO Innovation Fund, UDCG)",
+    "operation": "a NATO-led operation or mission (ISAF, KFOR, Sea Guardian, NATO Mission Iraq)",
 }
 
 RELATIONS: dict[str, str] = {

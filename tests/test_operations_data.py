@@ -1,0 +1,154 @@
+"""Contributions to NATO-led operations as data: the op-* arrangements, their participations and
+the personnel indicator (indicators/ops_personnel.yaml, interface B), checked as a user would.
+
+Known figures are checked against what their sources say (NATO's ISAF figures of 15 November 2010
+as reported by AFP; the KFOR placemat of February 2017; the Swedish and Finnish defence forces).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import yaml
+
+from secnet.ingest.dataset import shipped_path
+from secnet.model.dates import FuzzyDate
+
+INDICATOR = shipped_path() / "indicators" / "ops_personnel.yaml"
+OPERATIONS = ("op-isaf", "op-rsm", "op-kfor", "op-active-endeavour", "op-sea-guardian", "op-nmi", "op-ntm-i")
+
+
+@pytest.fixture(scope="module")
+def indicator() -> dict:
+    return yaml.safe_load(INDICATOR.read_text(encoding="utf-8"))
+
+
+def value(ind: dict, actor: str, context: str, date: str) -> dict:
+    hits = [v for v in ind["values"] if (v["actor"], v["context"], v["date"]) == (actor, context, date)]
+    assert len(hits) == 1, (actor, context, date, hits)
+    return hits[0]
+
+
+def test_indicator_file_has_the_interface_b_shape(indicator, shipped):
+    assert indicator["id"] == INDICATOR.stem == "ops_personnel"
+    assert indicator["unit"] == "personnel"
+    assert indicator["higher_is"] in {"better", "worse"}
+    assert indicator["name"] and indicator["definition"]
+    assert set(indicator["sources"]) <= set(shipped.sources)
+    seen = set()
+    for i, v in enumerate(indicator["values"]):
+        where = f"values[{i}]"
+        assert set(v) <= {"actor", "date", "value", "context", "sources", "note"}, where
+        assert v["actor"] in shipped.actors, where
+        assert isinstance(v["date"], str), f"{where}: quote the date"
+        FuzzyDate.parse(v["date"])
+        assert isinstance(v["value"], (int, float)) and not isinstance(v["value"], bool), where
+        assert math.isfinite(v["value"]) and v["value"] >= 0, where
+        assert shipped.arrangements[v["context"]].kind == "operation", where
+        assert v["sources"] and set(v["sources"]) <= set(shipped.sources), where
+        key = (v["actor"], v["context"], v["date"])
+        assert key not in seen, f"{where}: {key} given twice"
+        seen.add(key)
+
+
+def test_every_figure_falls_inside_its_operation_and_a_participation(indicator, shipped):
+    """A figure for an actor in an operation at a date means the actor took part then."""
+    for v in indicator["values"]:
+        members = {m["actor_id"] for m in shipped.members(v["context"], at=v["date"])}
+        assert v["actor"] in members, (v["actor"], v["context"], v["date"])
+
+
+def test_partner_figures_for_isaf_in_november_2010(indicator):
+    src = "ops-afp-isaf-troops-2010-11"
+    expected = {"SWE": 500, "FIN": 150, "AUS": 1550, "GEO": 924, "KOR": 246, "NZL": 234, "MNG": 47,
+                "AUT": 3, "IRL": 7, "UKR": 16}
+    for actor, n in expected.items():
+        v = value(indicator, actor, "op-isaf", "2010-11-15")
+        assert v["value"] == n and v["sources"] == [src], actor
+
+
+def test_partner_figures_for_kfor_in_february_2017(indicator):
+    expected = {"AUT": 487, "CHE": 234, "FIN": 20, "SWE": 2, "IRL": 12, "ARM": 35, "MDA": 41, "UKR": 40}
+    for actor, n in expected.items():
+        v = value(indicator, actor, "op-kfor", "2017-02")
+        assert v["value"] == n and v["sources"] == ["ops-kfor-placemat-2017-02"], actor
+    partners = {v["actor"] for v in indicator["values"] if v["context"] == "op-kfor" and v["date"] == "2017-02"}
+    assert {"ARM", "AUT", "FIN", "IRL", "MDA", "SWE", "CHE", "UKR"} <= partners  # the placemat's 8 non-NATO nations
+
+
+def test_a_state_has_several_dates_for_isaf(indicator):
+    dates = sorted(v["date"] for v in indicator["values"] if v["actor"] == "AUS" and v["context"] == "op-isaf")
+    assert dates == ["2008-06-03", "2009-10-01", "2010-11-15"]
+    assert [value(indicator, "AUS", "op-isaf", d)["value"] for d in dates] == [1100, 1200, 1550]
+
+
+def test_members_of_isaf_in_2011_hold_the_partners(run):
+    res = run("members", "op-isaf", "--at", "2011-06-01", "--format", "json")
+    assert res.code == 0, res.err
+    rows = {r["actor_id"]: r for r in json.loads(res.out)}
+    assert {"SWE", "FIN", "AUS", "GEO", "MNG", "KOR", "NZL", "USA"} <= set(rows)
+    assert rows["SWE"]["start"] == "2003-08-11" and rows["SWE"]["certain"] is True
+    assert rows["GEO"]["start_precision"] == "month"
+    # Known only as contributing by 1 October 2009 (NATO figures): shown, and certain on a later day.
+    assert rows["NZL"]["start_precision"] == "not_after" and rows["NZL"]["certain"] is True
+    assert rows["KOR"]["start"] == "2010-07"  # the Korean PRT deployed in July 2010
+
+
+def test_isaf_before_a_contribution_is_known_is_uncertain_not_certain(run):
+    res = run("members", "op-isaf", "--at", "2009-01-01", "--format", "json")
+    rows = {r["actor_id"]: r for r in json.loads(res.out)}
+    assert rows["NZL"]["certain"] is False  # by 2009-10-01 only: not presented as certain in January 2009
+    assert rows["SWE"]["certain"] is True
+    assert "MNG" not in rows and "KOR" not in rows  # Mongolia joined ISAF in March 2010, Korea in July 2010
+
+
+def test_operations_end_and_hand_over(run):
+    res = run("members", "op-isaf", "--at", "2015-06-01", "--format", "json")
+    assert res.code == 0
+    assert json.loads(res.out or "[]") == []
+    rsm = {r["actor_id"] for r in json.loads(run("members", "op-rsm", "--at", "2015-06-01", "--format", "json").out)}
+    assert {"AUS", "FIN", "SWE", "GEO", "NZL"} <= rsm
+    later = {r["actor_id"] for r in json.loads(run("members", "op-rsm", "--at", "2021-05-20", "--format", "json").out)}
+    assert "SWE" not in later and "FIN" in later  # Sweden's contribution ended on 15 May 2021, Finland's in June
+
+
+def test_kfor_partners_from_their_own_defence_ministries(run):
+    rows = {r["actor_id"]: r for r in json.loads(run("members", "op-kfor", "--at", "2000-01-01", "--format", "json").out)}
+    assert {"AUT", "CHE", "IRL"} <= set(rows)
+    assert rows["AUT"]["start"] == "1999-07-02"
+
+
+def test_operations_are_operations_under_nato_without_pledges(shipped):
+    for aid in OPERATIONS:
+        arr = shipped.arrangements[aid]
+        assert (arr.kind, arr.relation, arr.parent) == ("operation", "inside", "nato"), aid
+        assert {ob.type for ob in arr.obligations} == {"cooperation"}, aid
+
+
+def test_operations_leave_the_actor_network_alone(shipped):
+    from secnet.analytics import graph
+
+    g = graph.actor_graph(shipped, "2011-06-01")
+    for _, _, d in g.edges(data=True):
+        assert not any(a.startswith("op-") for a in d["arrangements"])
+    only_ops = graph.actor_graph(shipped, "2011-06-01", arrangement_kinds=["operation"])
+    assert only_ops.has_edge("SWE", "AUS")  # asked for explicitly, co-deployment is there
+
+
+def test_parp_and_occ_list_their_partner_participants(run):
+    rows = {r["actor_id"]: r for r in json.loads(run("members", "parp", "--at", "2020-01-01", "--format", "json").out)}
+    assert {"AUT", "FIN", "SWE", "IRL", "GEO", "ARM", "KAZ"} <= set(rows)
+    later = {r["actor_id"] for r in json.loads(run("members", "parp", "--at", "2024-06-01", "--format", "json").out)}
+    assert "FIN" not in later and "SWE" not in later  # allies leave the partners' process on accession
+    occ = {r["actor_id"] for r in json.loads(run("members", "occ-ef", "--at", "2019-01-01", "--format", "json").out)}
+    assert {"KAZ", "UKR"} <= occ
+
+
+def test_a_partner_that_left_is_gone_and_an_unknown_end_is_uncertain(run):
+    kfor = {r["actor_id"] for r in json.loads(run("members", "op-kfor", "--at", "2005-01-01", "--format", "json").out)}
+    assert "RUS" not in kfor  # Russian contingent withdrawn on 2 July 2003
+    assert "RUS" in {r["actor_id"] for r in json.loads(run("members", "op-kfor", "--at", "2001-01-01", "--format", "json").out)}
+    oae = {r["actor_id"]: r for r in json.loads(run("members", "op-active-endeavour", "--at", "2010-01-01", "--format", "json").out)}
+    assert oae["RUS"]["certain"] is False  # last known deployment 2007, cooperation suspended 2014
