@@ -106,12 +106,14 @@ def ids(rows):
 def test_drone_coalition_grew_from_launch_to_sixteen(r):
     rows = r.participants("udcg-drone-coalition", at="2024-02-14")
     assert {x["actor_id"] for x in rows if x["certain"]} == {"LVA", "GBR", "SWE", "DNK", "DEU", "LTU", "EST", "NLD", "UKR"}
-    # Members first listed in July 2024 are shown at the launch, but not as certain.
-    assert {x["actor_id"] for x in rows if not x["certain"]} == {"AUS", "FRA", "ITA", "NZL", "POL"}
+    # Members first listed in July 2024 (or May 2025) are shown at the launch, but not as certain.
+    assert {x["actor_id"] for x in rows if not x["certain"]} == {"AUS", "FRA", "ITA", "NZL", "POL", "LUX", "NOR"}
     assert "CZE" not in ids(r.participants("udcg-drone-coalition", at="2024-07-10"))
     july = r.participants("udcg-drone-coalition", at="2024-07-22")
-    assert len(ids(july)) == 16
-    assert all(x["certain"] for x in july)
+    assert len({x["actor_id"] for x in july if x["certain"]}) == 16
+    may25 = {x["actor_id"]: x["role"] for x in r.participants("udcg-drone-coalition", at="2025-05-28")}
+    assert len([a for a, role in may25.items() if role != "applicant"]) == 18
+    assert may25["TUR"] == may25["BEL"] == "applicant"
 
 
 def test_military_mobility_third_states_from_the_council_decisions(r):
