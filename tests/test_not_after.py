@@ -245,3 +245,118 @@ def test_version_3_database_is_migrated_to_hold_not_after_dates(db_url, mini):
     store.write_dataset(engine, load_dataset(mini), origin="test")
     (usa,) = [x for x in store.read_dataset(engine).arrangements["jef"].participations if x.actor == "USA"]
     assert str(usa.start) == "[2014-06-15..2018-12-31]" and usa.start.first == dt.date(2014, 6, 15)
+
+
+# --- panels and exports ------------------------------------------------------------------------------
+
+
+def test_dyad_years_mark_the_uncertain_window(tq):
+    from secnet.analytics.dyad_facts import secnet_dyad_years
+
+    edit(tq / "arrangements" / "nato.yaml", '{actor: DEU, role: member, start: "1955-05-06"', '{actor: DEU, role: member, start: "[1955-01..1956]"')
+    d = secnet_dyad_years(Registry.from_yaml(tq), years=(1955, 2020))
+
+    def row(a, b, year):
+        (x,) = d[(d.ccode1 == a) & (d.ccode2 == b) & (d.year == year)].to_dict("records")
+        return x
+
+    # West Germany (260) a NATO member "by 1956": the 1955 pledge with the US (2) is counted but marked
+    assert (row(2, 260, 1955)["secnet_defence"], row(2, 260, 1955)["secnet_uncertain"]) == (1, 1)
+    assert (row(2, 260, 1957)["secnet_defence"], row(2, 260, 1957)["secnet_uncertain"]) == (1, 0)
+    assert (row(2, 200, 1955)["secnet_defence"], row(2, 200, 1955)["secnet_uncertain"]) == (1, 0)  # USA-UK: certain
+    # the US in JEF "by 2018": sharing the format with the UK (200) is possible from 2014, certain in 2018
+    assert (row(2, 200, 2016)["secnet_shared_formats"], row(2, 200, 2016)["secnet_uncertain"]) == (1, 1)
+    assert (row(2, 200, 2018)["secnet_shared_formats"], row(2, 200, 2018)["secnet_uncertain"]) == (1, 0)
+
+
+def test_export_marks_participations_inside_the_window(tq, tmp_path):
+    import pandas as pd
+
+    from secnet.analytics.export import export
+
+    r = Registry.from_yaml(tq)
+    files = export(r, "2016-01-01", tmp_path / "x.csv")
+    parts = pd.read_csv(next(f for f in files if f.name == "x.participations.csv"))
+    usa = parts[(parts.arrangement_id == "jef") & (parts.actor_id == "USA")].to_dict("records")
+    assert [(x["start"], x["start_precision"], x["certain"]) for x in usa] == [("[..2018]", "not_after", False)]
+    files = export(r, "2013-06-01", tmp_path / "y.csv")
+    parts = pd.read_csv(next(f for f in files if f.name == "y.participations.csv"))
+    assert not ((parts.arrangement_id == "jef") & (parts.actor_id == "USA")).any()  # before JEF: not invented
+
+
+# --- dump and the CLI ---------------------------------------------------------------------------------
+
+
+def test_dump_round_trips_the_form(tq, tmp_path):
+    from secnet.store.dump import dump_dataset
+
+    ds = load_dataset(tq)
+    dump_dataset(ds, tmp_path / "out")
+    text = (tmp_path / "out" / "arrangements" / "jef.yaml").read_text()
+    assert "start: '[..2018]'" in text and "start: '[2015-06..2016]'" in text and "end: '[..2020]'" in text
+    assert load_dataset(tmp_path / "out").model_dump() == ds.model_dump()
+
+
+def test_cli_members_history_and_diff_show_the_precision(tq, run, tmp_path):
+    db = str(tmp_path / "cli.sqlite")
+    assert run("load", str(tq), "--db", db).code == 0
+    res = run("members", "jef", "--at", "2016-01-01", "--db", db)
+    assert res.code == 0 and "by 2018" in res.out and "[..2018]" not in res.out
+    res = run("members", "jef", "--at", "2016-01-01", "--db", db, "--format", "csv")
+    head, *lines = res.out.splitlines()
+    assert head == "actor_id,name,role,start,end,start_precision,certain,cow_code,sources"
+    assert "USA,United States,participant,[..2018],,not_after,False,2,pfp-page" in lines
+    import json
+
+    rows = json.loads(run("members", "jef", "--at", "2013-06-01", "--db", db, "--format", "json").out)
+    assert "USA" not in {x["actor_id"] for x in rows}
+    rows = json.loads(run("arrangements", "USA", "--at", "2015", "--db", db, "--format", "json").out)
+    assert [(x["start"], x["start_precision"], x["certain"]) for x in rows if x["arrangement_id"] == "jef"] == [
+        ("[..2018]", "not_after", False)]
+    res = run("history", "jef", "--db", db, "--format", "csv")
+    assert "[..2018],not_after,joined,USA" in res.out
+    assert "by 2018" in run("history", "jef", "--db", db).out
+    rows = json.loads(run("diff", "jef", "--from", "2015-01-01", "--to", "2019-01-01", "--db", db, "--format", "json").out)
+    assert {x["actor_id"]: x["certain"] for x in rows}["USA"] is False
+
+
+# --- the API and the web pages -------------------------------------------------------------------------
+
+
+def test_api_json_and_web_pages_show_the_precision(tq, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from secnet.api.app import create_app
+
+    db = f"sqlite:///{tmp_path / 'web.sqlite'}"
+    registry.load(tq, db=db)
+    client = TestClient(create_app(db))
+    rows = client.get("/api/v1/arrangements/jef/members", params={"at": "2016-01-01", "role": "participant"}).json()
+    assert {(x["actor_id"], x["start"], x["start_precision"], x["certain"]) for x in rows} == {
+        ("USA", "[..2018]", "not_after", False), ("DEU", "[2015-06..2016]", "not_after", False)}
+    assert [x for x in client.get("/api/v1/arrangements/jef/members", params={"at": "2013-06-01"}).json()
+            if x["actor_id"] == "USA"] == []
+    hist = client.get("/api/v1/arrangements/jef/history").json()
+    assert {"date": "[..2018]", "precision": "not_after", "label": "by 2018"}.items() <= next(
+        e for e in hist if e["actor_id"] == "USA").items()
+    page = client.get("/arrangements/jef", params={"at": "2016-01-01"})
+    assert page.status_code == 200 and "by 2018" in page.text and "by 2016 (not before 2015-06)" in page.text
+    assert ">[..2018]<" not in page.text
+    twin = client.get("/arrangements/jef", params={"at": "2016-01-01", "format": "json"}).json()
+    usa = next(m for m in twin["members"] if m["actor_id"] == "USA")
+    assert (usa["start"], usa["start_precision"], usa["certain"]) == ("[..2018]", "not_after", False)
+    # in the list of every participation, "by 2018" sorts at 2018, after Finland's 2017-06
+    order = [p["actor_id"] for p in twin["participations"]]
+    assert order.index("FIN") < order.index("USA")
+    page = client.get("/actors/USA", params={"at": "2016-01-01"})
+    assert page.status_code == 200 and "by 2018" in page.text
+
+
+def test_yearly_counts_say_how_many_are_uncertain(tq):
+    from secnet.analytics.timeline import membership_counts
+
+    rows = {x["year"]: (x["members"], x["members_uncertain"]) for x in membership_counts(Registry.from_yaml(tq), "jef", 2013, 2021)}
+    # counted on 31 December: GBR (lead since "2014") certain; the US "by 2018" and Germany uncertain in 2016
+    assert rows[2016] == (3, 2)
+    assert rows[2018] == (5, 1)  # + Finland, Sweden; the US certain now; Germany may have left ("by 2020")
+    assert rows[2021] == (4, 0)  # Germany surely gone

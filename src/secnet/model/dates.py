@@ -210,6 +210,12 @@ def label(date: FuzzyDate | NotAfter | None) -> str | None:
     return date.label if isinstance(date, NotAfter) else str(date)
 
 
+def sort_key(text: str) -> str:
+    """The ISO day a start written as ``text`` is ordered by: its first day, or for ``[..X]`` the end of X."""
+    d = parse_start(text)
+    return (d.last if isinstance(d, NotAfter) else d.first).isoformat()
+
+
 def shown(text: str) -> str:
     """A date as text for people: ``"[..2014]"`` becomes ``by 2014``; anything else is left as it is."""
     if text.startswith("[") and _SET_PATTERN.fullmatch(text):
