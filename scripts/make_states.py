@@ -170,10 +170,10 @@ SOURCES = [
     },
     {
         "id": "ussr-creation-treaty-1922",
-        "title": "Treaty on the Creation of the Union of Soviet Socialist Republics",
-        "publisher": "Wikipedia",
-        "url": "https://en.wikipedia.org/wiki/Treaty_on_the_Creation_of_the_Union_of_Soviet_Socialist_Republics",
-        "kind": "reference",
+        "title": "The Presidential Library formed a new collection 'Formation of the Union of Soviet Socialist Republics'",
+        "publisher": "Boris Yeltsin Presidential Library",
+        "url": "https://prlib.ru/en/news/1762467",
+        "kind": "official",
         "supports": "the USSR was created by the Declaration and Treaty approved and signed on 1922-12-30: "
         "where COW 365 passes from Russia to the USSR",
     },

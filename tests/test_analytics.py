@@ -10,6 +10,7 @@ USA, GBR, FRA are allies; FIN a PfP partner and EU member; AUS a non-member.
 
 import itertools
 import json
+from fractions import Fraction
 
 import networkx as nx
 import numpy as np
@@ -294,10 +295,12 @@ def test_metrics_on_the_real_network_match_networkx(shipped):
     g = graph.actor_graph(r, "2024-06-01")
     rows = {x["actor_id"]: x for x in graph.metrics(g)}
     for _, _, d in g.edges(data=True):
-        d["distance"] = 1.0 / d["weight"]
+        # Exact rational distances: networkx compares path lengths exactly, and float
+        # reciprocals such as 1/7 + 1/14 versus 3/14 would split ties that are equal.
+        d["distance"] = 1 / Fraction(d["weight"])
     ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
     for v, value in ref.items():
-        assert rows[v]["betweenness"] == pytest.approx(value, abs=2e-6)
+        assert rows[v]["betweenness"] == pytest.approx(float(value), abs=2e-6)
 
 
 def test_betweenness_counts_paths_of_equal_length_despite_float_rounding():
