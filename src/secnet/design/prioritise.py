@@ -924,7 +924,7 @@ def _criteria_rows(t: CriteriaTable, w: np.ndarray) -> list[dict]:
     for name, why in t.unavailable.items():
         if name not in t.criterion_names:
             out.append({"criterion": name, "direction": CRITERIA[name].direction if name in CRITERIA else "",
-                        "unit": "", "weight": None, "source": why, "data_years": None, "missing": [],
+                        "unit": CRITERIA[name].unit if name in CRITERIA else "", "weight": None, "source": why, "data_years": None, "missing": [],
                         "description": "not used"})
     return out
 
