@@ -143,15 +143,24 @@ async def arrangement(ident: str, r: Reg, engine: Store, at: At = None) -> dict:
 
 
 @router.get("/arrangements/{ident}/members", tags=["registry"])
-async def members(ident: str, r: Reg, at: At = None, role: str | None = None) -> list[dict]:
-    """Actors in a member-type role (or exactly ``role``) at a date."""
-    return r.members(ident, at=at, role=role or None)
+async def members(ident: str, r: Reg, response: Response, at: At = None, role: str | None = None) -> list[dict]:
+    """Actors in a member-type role (or exactly ``role``) at a date; for a framework of partners (the ICI), its
+    participants with their role. Why a result is empty or filtered is in the ``X-Secnet-Note`` header."""
+    from ..partnership import members_view
+
+    rows, note = members_view(r, ident, at=at, role=role or None)
+    if note:
+        response.headers["X-Secnet-Note"] = note
+    return rows
 
 
 @router.get("/arrangements/{ident}/partners", tags=["registry"])
-async def partners(ident: str, r: Reg, at: At = None) -> list[dict]:
-    """Partners of an arrangement and its child frameworks at a date: one row per actor and framework."""
-    return r.partners(ident, at=at)
+async def partners(ident: str, r: Reg, at: At = None, active: bool = False) -> list[dict]:
+    """Partners of an arrangement and its child frameworks at a date: one row per actor and framework, with
+    ``status`` (active or suspended, with ``suspended_since`` and ``suspended_sources``); ``active`` drops the suspended."""
+    from ..partnership import partners_with_status
+
+    return partners_with_status(r, ident, at=at, active=active)
 
 
 @router.get("/arrangements/{ident}/history", tags=["registry"])
