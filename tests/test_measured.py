@@ -231,6 +231,7 @@ def test_members_says_how_many_contributing_participants_it_left_out(run, shippe
     (("search", "zzqqxx"), "nothing matches 'zzqqxx'"),
     (("diff", "aukus", "--from", "2022-01-01", "--to", "2022-02-01"), "nothing changed in aukus"),
     (("members", "nato", "--at", "2020-01-01", "--role", "observer"), "holds role observer"),
+    (("coverage", "MLT", "--at", "1990-01-01"), "MLT receives no pledge recorded at 1990-01-01"),
 ])
 def test_empty_result_says_why_on_stderr(run, args, why):
     res = run(*args, "--format", "json")
@@ -240,3 +241,8 @@ def test_empty_result_says_why_on_stderr(run, args, why):
 
 def test_why_empty_for_an_actor_with_no_arrangements(shipped):
     assert "takes part in nothing recorded at 1900-01-01" in why_empty(shipped, "arrangements", "FIN", "1900-01-01")
+
+
+def test_why_empty_for_audit_and_groups_names_what_to_try(shipped):
+    assert "try a later --at" in why_empty(shipped, "audit", at="1949-09-01")
+    assert "--max-size" in why_empty(shipped, "alternatives")

@@ -289,6 +289,10 @@ def audit(at: AtOpt = None,
         emit(rows, fmt, ["year", "n_covered", "added", "removed", "covered"])
         return
     rows = backdoor_audit(r, at)
+    if not rows:
+        from .partnership import why_empty
+
+        _say(why_empty(r, "audit", at=at))
     emit(rows, fmt, ["actor_id", "name", "arrangement_id", "type", "binding", "n_allies", "since", "allies"],
          title=f"back-door audit at {reg.window(at).label}: {len({x['actor_id'] for x in rows})} non-members covered")
 
@@ -299,8 +303,12 @@ def coverage(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt =
     """Every pledge an actor receives at a date: type, binding or political, from whom, through what."""
     from .analytics.coverage import guarantee_coverage
 
+    from .partnership import why_empty
+
     r = _open(db, scenario)
-    emit(guarantee_coverage(r, actor, at=at), fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
+    rows = guarantee_coverage(r, actor, at=at)
+    _say(None if rows else why_empty(r, "coverage", actor, at))
+    emit(rows, fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
          title=f"pledges received by {r.actor_id(actor)} at {reg.window(at).label}")
 
 
@@ -535,6 +543,10 @@ def group(need: Annotated[str, typer.Argument(metavar="NEED", help="Capabilities
     x = design_group(_open(db, scenario), need, at, candidates=candidates, allow_partners=partners, allow_organisations=organisations,
                      allow_private=private, allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
                      exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation, alternatives=alternatives)
+    if not x["alternatives"]:
+        from .partnership import why_empty
+
+        _say(why_empty(None, "alternatives"))
     if fmt is not Fmt.table:
         emit(x if fmt is Fmt.json else x["group"], fmt)
         return

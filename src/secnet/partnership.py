@@ -98,6 +98,14 @@ def why_empty(r: Registry, what: str, ident: str | None = None, at: object = Non
                 "try dates further apart")
     if what == "search":
         return f"nothing matches '{ident}' in actor, arrangement or source ids, names, aliases or titles: try fewer letters"
+    if what == "audit":
+        return (f"no non-member holds a defence pledge from an ally at {label or window(at).label} through another "
+                "arrangement: try a later --at (e.g. 2022-06-01) or `secnet audit --from 1949` for every year")
+    if what == "coverage" and ident is not None:
+        return (f"{r.actor_id(ident)} receives no pledge recorded at {label or window(at).label}: try another --at "
+                f"or `secnet arrangements {r.actor_id(ident)}`")
+    if what == "alternatives":
+        return "no other group covers the need within the limits given: loosen --max-size, --exclude or the allowed kinds"
     return f"{what}: no result" + (f" for {ident}" if ident else "") + (f" at {label}" if label else "")
 
 
