@@ -176,7 +176,7 @@ def _suspension_registry() -> Registry:
                                                                     sources=src) for a, ro, st, en, src in parts])
     actors = [state("USA", 2), state("FIN", 375), state("RUS", 365)]
     arrs = [arr("nato", [("USA", "member", "1949-08-24", None, S)], kind="alliance"),
-            arr("pfp", [("FIN", "partner", "1994-05-09", None, S), ("RUS", "partner", "1994-06-22", None, S),
+            arr("pfp", [("FIN", "partner", "1994-05-09", None, S), ("RUS", "partner", "1994-06-22", "2014-04-01", S),
                         ("RUS", "suspended", "2014-04-01", None, ["susp"])], parent="nato")]
     srcs = {x: Source(id=x, title="t", publisher="p", url="http://x") for x in ("s", "susp")}
     return Registry(Dataset(sources=srcs, actors={a.id: a for a in actors}, arrangements={a.id: a for a in arrs}))
@@ -188,6 +188,8 @@ def test_suspended_partner_is_listed_and_flagged():
     status = {x["actor_id"]: (x["status"], x["suspended_since"], tuple(x["suspended_sources"])) for x in rows}
     assert status["FIN"] == ("active", None, ())
     assert status["RUS"] == ("suspended", "2014-04-01", ("susp",))
+    # the partner row ended with the suspension: the suspension row stands for Russia in the PfP, once
+    assert [(x["arrangement_id"], x["role"]) for x in rows if x["actor_id"] == "RUS"] == [("pfp", "suspended")]
     assert {x["actor_id"] for x in partners_with_status(r, "nato", "2020-01-01", active=True)} == {"FIN"}
     assert {x["status"] for x in partners_with_status(r, "nato", "2010-01-01")} == {"active"}
     assert P.partner_states(r, "2020-01-01") == ["FIN"] and P.partner_states(r, "2010-01-01") == ["FIN", "RUS"]

@@ -16,33 +16,41 @@ from .model import vocab
 from .registry import Registry, window
 
 
-def suspensions(r: Registry, arrangement: str, at: object = None) -> dict[str, dict]:
-    """``actor -> suspended participation row`` in ``arrangement`` or its child frameworks at ``at``."""
+def suspended_rows(r: Registry, arrangement: str, at: object = None) -> list[dict]:
+    """Every participation in role category ``suspended`` in ``arrangement`` or its child frameworks at ``at``."""
     aid = r.arrangement_id(arrangement)
     w = window(at)
+    return [row for fid in [aid, *r.descendants(aid)] for row in r.participants(fid, at=w) if row["category"] == "suspended"]
+
+
+def suspensions(r: Registry, arrangement: str, at: object = None) -> dict[str, dict]:
+    """``actor -> its earliest suspended participation`` in ``arrangement`` or its child frameworks at ``at``."""
     out: dict[str, dict] = {}
-    for fid in [aid, *r.descendants(aid)]:
-        for row in r.participants(fid, at=w):
-            if row["category"] == "suspended" and row["actor_id"] not in out:
-                out[row["actor_id"]] = row
+    for row in sorted(suspended_rows(r, arrangement, at), key=lambda x: x["start"]):
+        out.setdefault(row["actor_id"], row)
     return out
 
 
 def partners_with_status(r: Registry, arrangement: str, at: object = None, *, active: bool = False) -> list[dict]:
     """:meth:`Registry.partners` plus the partners whose cooperation is suspended, each row with a ``status``.
 
-    ``status`` is ``active`` or ``suspended``; a suspended row carries
-    ``suspended_since`` and ``suspended_sources`` (the suspension's own
-    participation) and, where the registry holds only the suspension, that
-    row itself stands for the partner (``arrangement_id`` = where it is
-    recorded). ``active=True`` leaves the suspended partners out.
+    ``status`` is ``active`` or ``suspended``: an actor with a participation
+    in role ``suspended`` in the arrangement or a child framework at ``at`` is
+    suspended on every row, which carries ``suspended_since`` and
+    ``suspended_sources`` (its earliest suspension in effect). Each
+    suspension row also stands for the partner in its framework where the
+    registry holds no partner row there (NATO counts a suspended PfP partner
+    among the PfP's). ``active=True`` leaves the suspended partners out.
     """
     w = window(at)
     susp = suspensions(r, arrangement, w)
     rows = [dict(x) for x in r.partners(arrangement, at=w)]
-    seen = {x["actor_id"] for x in rows}
+    seen = {(x["arrangement_id"], x["actor_id"]) for x in rows}
     members = {m["actor_id"] for m in r.members(arrangement, at=w)}
-    rows += [dict(s) for a, s in susp.items() if a not in seen and a not in members]
+    for s in suspended_rows(r, arrangement, w):
+        if (s["arrangement_id"], s["actor_id"]) not in seen and s["actor_id"] not in members:
+            seen.add((s["arrangement_id"], s["actor_id"]))
+            rows.append(dict(s))
     out = []
     for row in rows:
         s = susp.get(row["actor_id"])
