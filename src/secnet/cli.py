@@ -496,9 +496,13 @@ def prioritise(at: AtOpt = None,
                scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Rank partners for an aim on documented criteria (weighted sum or TOPSIS), or their rank acceptability (--smaa).
 
-    Aims stability and capability use measured indicators only (each criterion's definition, source, unit
-    and data year are printed under the ranking and in docs/prioritisation.md): stability = land_border,
-    ally_distance, conflict_exposure, aspiration; capability = milex, milper, ops_personnel, interoperability.
+    Aims stability and capability use measured indicators only; each criterion's definition, source, unit and the data year used are printed under the ranking (and in docs/prioritisation.md).
+
+    stability: land_border (0/1, land or river border with an ally; COW contiguity, to 2016); ally_distance (km to the nearest ally, a cost; CShapes via cow_mindist, to 2019); conflict_exposure (0/1, foreign forces stationed without consent per a NATO summit text; indicator file); aspiration (0/1, MAP, application or a summit text recognising a membership aim).
+
+    capability: milex (thousand USD) and milper (thousand personnel), COW NMC v7.0, latest year up to --at; ops_personnel (personnel in NATO-led operations, each operation's largest figure up to --at, summed; indicator file); interoperability (share of PARP and OCC Evaluation and Feedback taken part in).
+
+    The other aims also count registry rows (region, capability, frameworks, years): involvement, not strength.
     """
     from .design import prioritise as p
 

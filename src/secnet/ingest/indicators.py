@@ -186,11 +186,26 @@ def load_indicators(path: str | Path | None = None) -> dict[str, Indicator]:
 
     Validation needs the dataset's actors, arrangements and sources, so the
     whole dataset is read (:func:`secnet.ingest.dataset.load_dataset` raises
-    :class:`InvalidData` listing every problem, indicators included).
+    :class:`InvalidData` listing every problem, indicators included); the
+    result is kept until a YAML file of the dataset changes.
     """
-    from .dataset import ProblemReader, load_dataset, shipped_path
+    from .dataset import shipped_path
 
     root = Path(path) if path is not None else shipped_path()
+    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in sorted(root.rglob("*.yaml")) if f.is_file())
+    key = (str(root.resolve()), stamp)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = _load(root)
+    return dict(_cache[key])
+
+
+_cache: dict[tuple, dict[str, Indicator]] = {}
+
+
+def _load(root: Path) -> dict[str, Indicator]:
+    from .dataset import ProblemReader, load_dataset
+
     ds = load_dataset(root)
     r = ProblemReader(root)
     out = check_indicators(root, r, actors=ds.actors, arrangements=ds.arrangements, sources=ds.sources)
