@@ -522,6 +522,11 @@ def prioritise(at: AtOpt = None,
     emit(x["rows"] if smaa else x["ranking"], fmt, cols, title=f"partners for {x['aim']} at {x['at']} ({x['method']}{', SMAA' if smaa else ''})")
     if fmt is Fmt.table:
         emit(x["criteria"], fmt, ["criterion", "direction", "weight", "unit", "data_years", "source", "description"], title="criteria")
+        if smaa:
+            typer.echo("columns: rank_at_weights = rank at the stated weights; share_rank_1..3 = share of weight draws "
+                       "giving rank 1..3; expected_rank = mean rank over the draws; holistic_acceptability = rank shares "
+                       "weighted (n-r)/(n-1), 1 = always first; confidence = share of draws ranking it first at its "
+                       "central weights (see docs/prioritisation.md)", err=True)
         for note in x["notes"]:
             typer.echo(f"note: {note}", err=True)
 
