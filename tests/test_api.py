@@ -224,3 +224,16 @@ def test_serve_answers_over_http(tmp_path, mini):
         proc.send_signal(2)
         proc.wait(timeout=10)
     assert "Traceback" not in proc.stderr.read().decode()
+
+
+def test_prioritise_smaa_only_parameters_without_smaa_are_noted(db_url):
+    with client_for(db_url, None) as c:
+        x = c.get("/api/v1/prioritise", params={"aim": "stability", "at": "2021-10-01", "draws": 500}).json()
+        assert any("draws apply only with smaa" in n for n in x["notes"])
+        y = c.get("/api/v1/prioritise", params={"aim": "stability", "at": "2021-10-01", "smaa": "true", "draws": 500}).json()
+        assert "share_rank_1" in y["rows"][0] and "b1" not in y["rows"][0]
+        m = c.get("/api/v1/arrangements/ici/members", params={"at": "2020-01-01"})
+        assert {"BHR", "KWT", "QAT", "ARE"} <= set(ids(m.json())) and "ici" in m.headers["x-secnet-note"]
+        p = c.get("/api/v1/arrangements/nato/partners", params={"at": "2022-06-01", "active": "true"}).json()
+        assert p and all(row["status"] == "active" for row in p)
+    c.app.state.engine.dispose()

@@ -338,9 +338,9 @@ def test_acceptability_through_the_registry(r):
     rows = {x["actor_id"]: x for x in res["rows"]}
     assert res["criteria_in_play"] == ["region", "capability"]
     # FIN dominates every other partner on region and capability.
-    assert rows["FIN"]["b1"] == 1.0 and rows["FIN"]["confidence"] == 1.0
+    assert rows["FIN"]["share_rank_1"] == 1.0 and rows["FIN"]["confidence"] == 1.0
     assert set(rows["FIN"]["central_weights"]) == {"region", "capability"}
-    assert rows["AUS"]["b1"] == 0 and rows["AUS"]["central_weights"] is None
+    assert rows["AUS"]["share_rank_1"] == 0 and rows["AUS"]["central_weights"] is None
     ranged = P.acceptability(r, "2020-01-01", aim_name="baltic", threat="none", weights="region=0.2:0.5,capability=1",
                              draws=2000, seed=1)
     assert ranged["bounds"] == {"region": [0.2, 0.5], "capability": [0.0, 1.0]}
@@ -372,7 +372,7 @@ def test_cli_prioritise_smaa(run, loaded):
               "--seed", "3", "--weights", "region=1,frameworks=1", "--format", "json")
     assert res.code == 0, res.err
     rows = json.loads(res.out)["rows"]
-    assert sum(row["b1"] for row in rows) == pytest.approx(1)
+    assert sum(row["share_rank_1"] for row in rows) == pytest.approx(1)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -111,6 +111,16 @@ def test_design_forms_answer(client):
     assert blank["result"] is None and blank["form"]["partners"] is True
 
 
+def test_prioritise_page_shows_smaa_in_words_and_the_measured_aims(client):
+    r = client.get("/prioritise?at=2021-10-01&aim=stability&sensitivity=on")
+    assert r.status_code == 200, r.text
+    p = twin(client, "/prioritise?at=2021-10-01&aim=stability&sensitivity=on")
+    top = p["rows"][0]
+    assert "share_rank_1" in top and "holistic_acceptability" in top and "b1" not in top
+    assert f"{100 * top['share_rank_1']:.1f}%" in r.text
+    assert {"stability", "capability"} <= {a["name"] for a in p["aims"]}
+
+
 def test_bad_input_is_an_error_page_not_a_traceback(client):
     r = client.get("/actors/Finlnd")
     assert r.status_code == 404 and "unknown actor" in r.text and "did you mean" in r.text

@@ -87,6 +87,12 @@ def emit(data: Any, fmt: Fmt, columns: list[str] | None = None, title: str | Non
 PART_COLS = ["actor_id", "name", "role", "start", "end", "certain", "cow_code", "sources"]
 
 
+def _say(line: str | None) -> None:
+    """One explanatory line on stderr (why a result is empty or filtered), if there is one."""
+    if line:
+        typer.echo(f"note: {line}", err=True)
+
+
 def _open(db: str | None, scenario: str | None = None) -> reg.Registry:
     r = reg.Registry.open(db)
     if scenario:
@@ -135,27 +141,41 @@ def members(arrangement: Annotated[str, typer.Argument(metavar="ARR")], at: AtOp
             role: Annotated[str | None, typer.Option("--role", help="Exactly this role (default: every member-type role).")] = None,
             scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Members of an arrangement at a date."""
+    from .partnership import members_view
+
     r = _open(db, scenario)
-    rows = r.members(arrangement, at=at, role=role)
+    rows, why = members_view(r, arrangement, at=at, role=role)
+    _say(why)
     emit(rows, fmt, PART_COLS, title=f"{r.arrangement_id(arrangement)} members at {reg.window(at).label}: {len(rows)}")
 
 
 @app.command()
 def partners(arrangement: Annotated[str, typer.Argument(metavar="ARR")], at: AtOpt = None,
+             active: Annotated[bool, typer.Option("--active", help="Leave out partners whose cooperation is suspended.")] = False,
              scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
-    """Partners of an arrangement and its child frameworks at a date, by framework."""
+    """Partners of an arrangement and its child frameworks at a date, by framework.
+
+    Partners whose cooperation is suspended (role suspended) are listed too, as NATO counts them, with
+    status suspended, suspended_since and suspended_sources; --active leaves them out.
+    """
+    from .partnership import partners_with_status, why_empty
+
     r = _open(db, scenario)
-    rows = r.partners(arrangement, at=at)
+    rows = partners_with_status(r, arrangement, at=at, active=active)
     n = len({x["actor_id"] for x in rows})
-    emit(rows, fmt, ["arrangement_id", *PART_COLS], title=f"{r.arrangement_id(arrangement)} partners at {reg.window(at).label}: {n} actors")
+    _say(None if rows else why_empty(r, "partners", arrangement, at))
+    emit(rows, fmt, ["arrangement_id", *PART_COLS[:3], "status", "suspended_since", *PART_COLS[3:]], title=f"{r.arrangement_id(arrangement)} partners at {reg.window(at).label}: {n} actors")
 
 
 @app.command()
 def arrangements(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt = None,
                  db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Every arrangement an actor takes part in at a date."""
+    from .partnership import why_empty
+
     r = _open(db)
     rows = r.arrangements_of(actor, at=at)
+    _say(None if rows else why_empty(r, "arrangements", actor, at))
     emit(rows, fmt, ["arrangement_id", "arrangement_name", "arrangement_kind", "role", "start", "end", "certain", "sources"],
          title=f"{r.actor_id(actor)} at {reg.window(at).label}: {len(rows)} participations")
 
@@ -163,8 +183,12 @@ def arrangements(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtO
 @app.command()
 def history(arrangement: Annotated[str, typer.Argument(metavar="ARR")], db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Founding, joins, exits and role changes of an arrangement, in date order."""
+    from .partnership import why_empty
+
     r = _open(db)
-    emit(r.history(arrangement), fmt, ["date", "precision", "event", "actor_id", "name", "from_role", "role", "sources"])
+    rows = r.history(arrangement)
+    _say(None if rows else why_empty(r, "history", r.arrangement_id(arrangement)))
+    emit(rows, fmt, ["date", "precision", "event", "actor_id", "name", "from_role", "role", "sources"])
 
 
 @app.command()
@@ -175,13 +199,23 @@ def diff(arrangement: Annotated[str, typer.Argument(metavar="ARR", help="An arra
     """What changed in an arrangement (or all of them) between two dates."""
     r = _open(db)
     rows = r.diff(None if arrangement == "all" else arrangement, from_, to)
+    if not rows:
+        from .partnership import why_empty
+
+        _say(why_empty(r, "diff", None if arrangement == "all" else r.arrangement_id(arrangement), from_=from_, to=to))
     emit(rows, fmt, ["arrangement_id", "actor_id", "name", "change", "from_roles", "to_roles", "certain"])
 
 
 @app.command()
 def search(text: Annotated[str, typer.Argument(metavar="TEXT")], db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Find actors, arrangements and sources by id, name, alias or title."""
-    emit(_open(db).search(text), fmt, ["type", "id", "name", "kind"])
+    r = _open(db)
+    rows = r.search(text)
+    if not rows:
+        from .partnership import why_empty
+
+        _say(why_empty(r, "search", text))
+    emit(rows, fmt, ["type", "id", "name", "kind"])
 
 
 @app.command()
@@ -255,6 +289,10 @@ def audit(at: AtOpt = None,
         emit(rows, fmt, ["year", "n_covered", "added", "removed", "covered"])
         return
     rows = backdoor_audit(r, at)
+    if not rows:
+        from .partnership import why_empty
+
+        _say(why_empty(r, "audit", at=at))
     emit(rows, fmt, ["actor_id", "name", "arrangement_id", "type", "binding", "n_allies", "since", "allies"],
          title=f"back-door audit at {reg.window(at).label}: {len({x['actor_id'] for x in rows})} non-members covered")
 
@@ -265,8 +303,12 @@ def coverage(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtOpt =
     """Every pledge an actor receives at a date: type, binding or political, from whom, through what."""
     from .analytics.coverage import guarantee_coverage
 
+    from .partnership import why_empty
+
     r = _open(db, scenario)
-    emit(guarantee_coverage(r, actor, at=at), fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
+    rows = guarantee_coverage(r, actor, at=at)
+    _say(None if rows else why_empty(r, "coverage", actor, at))
+    emit(rows, fmt, ["arrangement_id", "type", "binding", "n_givers", "since", "givers"],
          title=f"pledges received by {r.actor_id(actor)} at {reg.window(at).label}")
 
 
@@ -441,31 +483,50 @@ def _ids(values: list[str] | None) -> list[str]:
 
 @app.command()
 def prioritise(at: AtOpt = None,
-               aim: Annotated[str, typer.Option("--aim", help="general, baltic, black_sea, southern_flank, indo_pacific, high_north, western_balkans, technology, cyber, resilience, climate or industry.")] = "general",
+               aim: Annotated[str, typer.Option("--aim", help="stability, capability (measured indicators, see docs/prioritisation.md), general, baltic, black_sea, southern_flank, indo_pacific, high_north, western_balkans, technology, cyber, resilience, climate or industry.")] = "general",
                weights: Annotated[str | None, typer.Option("--weights", help="Relative weights, e.g. region=3,capability=2 (default: the aim's preset); name=lo:hi bounds a share for --smaa.")] = None,
                method: Annotated[str, typer.Option("--method", help="weighted_sum or topsis.")] = "weighted_sum",
                actors: Annotated[list[str] | None, typer.Option("--actors", help="Actors to rank (default: NATO's partner states).")] = None,
                threat: Annotated[str | None, typer.Option("--threat", help="Threat state for threat_distance (default: the aim's; 'none' drops it).")] = None,
                criteria: Annotated[str | None, typer.Option("--criteria", help="CSV of extra criteria: actor_id, then name or name:cost columns.")] = None,
-               smaa: Annotated[bool, typer.Option("--smaa", help="Rank acceptability over uncertain weights (SMAA-2).")] = False,
-               draws: Annotated[int, typer.Option("--draws", help="Weight draws for --smaa.")] = 10_000,
-               seed: Annotated[int, typer.Option("--seed", help="Seed for --smaa.")] = 0,
-               uncertainty: Annotated[float, typer.Option("--uncertainty", help="Noise on criteria values for --smaa, as a share of each range.")] = 0.0,
+               smaa: Annotated[bool, typer.Option("--smaa", help="Rank acceptability over uncertain weights (SMAA-2): share_rank_1.. = share of weight draws giving that rank; expected_rank = mean rank over the draws; holistic_acceptability = rank shares weighted (n-r)/(n-1), 1 = always first; confidence = share of draws ranking it first at its central weights.")] = False,
+               draws: Annotated[int | None, typer.Option("--draws", help="Weight draws for --smaa (default 10000; needs --smaa).")] = None,
+               seed: Annotated[int | None, typer.Option("--seed", help="Seed for --smaa (default 0; needs --smaa).")] = None,
+               uncertainty: Annotated[float | None, typer.Option("--uncertainty", help="Noise on criteria values for --smaa, as a share of each range (default 0; needs --smaa).")] = None,
                scenario: ScenarioOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
-    """Rank partners for an aim on documented criteria (weighted sum or TOPSIS), or their rank acceptability (--smaa)."""
+    """Rank partners for an aim on documented criteria (weighted sum or TOPSIS), or their rank acceptability (--smaa).
+
+    Aims stability and capability use measured indicators only; each criterion's definition, source, unit and the data year used are printed under the ranking (and in docs/prioritisation.md).
+
+    stability: land_border (0/1, land or river border with an ally; COW contiguity, to 2016); ally_distance (km to the nearest ally, a cost; CShapes via cow_mindist, to 2019); conflict_exposure (0/1, foreign forces stationed without consent per a NATO summit text; indicator file); aspiration (0/1, MAP, application or a summit text recognising a membership aim).
+
+    capability: milex (thousand USD) and milper (thousand personnel), COW NMC v7.0, latest year up to --at; ops_personnel (personnel in NATO-led operations, each operation's largest figure up to --at, summed; indicator file); interoperability (share of PARP and OCC Evaluation and Feedback taken part in).
+
+    The other aims also count registry rows (region, capability, frameworks, years): involvement, not strength.
+    """
     from .design import prioritise as p
 
+    given = [name for name, v in (("--draws", draws), ("--seed", seed), ("--uncertainty", uncertainty)) if v is not None]
+    if given and not smaa:
+        typer.echo(f"warning: {', '.join(given)} apply only with --smaa and are ignored (add --smaa to use them)", err=True)
     kw = dict(aim_name=aim, actors=_ids(actors) or None, threat=threat, weights=weights, method=method, extra=criteria)
-    x = (p.acceptability(_open(db, scenario), at, draws=draws, seed=seed, uncertainty=uncertainty, **kw) if smaa
+    x = (p.acceptability(_open(db, scenario), at, draws=10_000 if draws is None else draws, seed=0 if seed is None else seed,
+                         uncertainty=0.0 if uncertainty is None else uncertainty, **kw) if smaa
          else p.prioritise(_open(db, scenario), at, **kw))
     if fmt is Fmt.json:
         emit(x, fmt)
         return
-    cols = (["actor_id", "name", "rank_at_weights", "b1", "b2", "b3", "expected_rank", "holistic", "confidence"] if smaa
+    cols = (["actor_id", "name", "rank_at_weights", "share_rank_1", "share_rank_2", "share_rank_3", "expected_rank",
+             "holistic_acceptability", "confidence"] if smaa
             else ["rank", "actor_id", "name", "score", *[c["criterion"] for c in x["criteria"] if c["weight"] is not None]])
     emit(x["rows"] if smaa else x["ranking"], fmt, cols, title=f"partners for {x['aim']} at {x['at']} ({x['method']}{', SMAA' if smaa else ''})")
     if fmt is Fmt.table:
-        emit(x["criteria"], fmt, ["criterion", "direction", "weight", "unit", "data_years", "source"], title="criteria")
+        emit(x["criteria"], fmt, ["criterion", "direction", "weight", "unit", "data_years", "source", "description"], title="criteria")
+        if smaa:
+            typer.echo("columns: rank_at_weights = rank at the stated weights; share_rank_1..3 = share of weight draws "
+                       "giving rank 1..3; expected_rank = mean rank over the draws; holistic_acceptability = rank shares "
+                       "weighted (n-r)/(n-1), 1 = always first; confidence = share of draws ranking it first at its "
+                       "central weights (see docs/prioritisation.md)", err=True)
         for note in x["notes"]:
             typer.echo(f"note: {note}", err=True)
 
@@ -491,6 +552,10 @@ def group(need: Annotated[str, typer.Argument(metavar="NEED", help="Capabilities
     x = design_group(_open(db, scenario), need, at, candidates=candidates, allow_partners=partners, allow_organisations=organisations,
                      allow_private=private, allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
                      exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation, alternatives=alternatives)
+    if not x["alternatives"]:
+        from .partnership import why_empty
+
+        _say(why_empty(None, "alternatives"))
     if fmt is not Fmt.table:
         emit(x if fmt is Fmt.json else x["group"], fmt)
         return

@@ -144,14 +144,21 @@ async def arrangement(ident: str, r: Reg, engine: Store, at: At = None) -> dict:
 
 @router.get("/arrangements/{ident}/members", tags=["registry"])
 async def members(ident: str, r: Reg, at: At = None, role: str | None = None) -> list[dict]:
-    """Actors in a member-type role (or exactly ``role``) at a date."""
-    return r.members(ident, at=at, role=role or None)
+    """Actors in a member-type role (or exactly ``role``) at a date; for a framework of partners (the ICI), its
+    participants with their role. Why a result is empty or filtered is in the ``X-Secnet-Note`` header."""
+    from ..partnership import members_view
+
+    rows, note = members_view(r, ident, at=at, role=role or None)
+    return JSON(rows, headers={"X-Secnet-Note": note}) if note else rows
 
 
 @router.get("/arrangements/{ident}/partners", tags=["registry"])
-async def partners(ident: str, r: Reg, at: At = None) -> list[dict]:
-    """Partners of an arrangement and its child frameworks at a date: one row per actor and framework."""
-    return r.partners(ident, at=at)
+async def partners(ident: str, r: Reg, at: At = None, active: bool = False) -> list[dict]:
+    """Partners of an arrangement and its child frameworks at a date: one row per actor and framework, with
+    ``status`` (active or suspended, with ``suspended_since`` and ``suspended_sources``); ``active`` drops the suspended."""
+    from ..partnership import partners_with_status
+
+    return partners_with_status(r, ident, at=at, active=active)
 
 
 @router.get("/arrangements/{ident}/history", tags=["registry"])
@@ -291,13 +298,24 @@ def _ids(values: list[str] | None) -> list[str]:
 def prioritise(r: Reg, at: At = None, aim: str = "general",
                weights: Annotated[str | None, Query(description="e.g. region=3,capability=2; name=lo:hi bounds a share for smaa.")] = None,
                method: str = "weighted_sum", actors: Ids = None, threat: str | None = None, smaa: bool = False,
-               draws: Annotated[int, Query(ge=100, le=20_000)] = 2000, seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
-               uncertainty: Annotated[float, Query(ge=0, le=1)] = 0.0) -> dict:
-    """Partners ranked for an aim (weighted sum or TOPSIS), or their rank acceptability over uncertain weights (``smaa``)."""
+               draws: Annotated[int | None, Query(ge=100, le=20_000, description="smaa only (default 2000)")] = None,
+               seed: Annotated[int | None, Query(ge=0, le=2**32 - 1, description="smaa only (default 0)")] = None,
+               uncertainty: Annotated[float | None, Query(ge=0, le=1, description="smaa only (default 0)")] = None) -> dict:
+    """Partners ranked for an aim (weighted sum or TOPSIS), or their rank acceptability over uncertain weights (``smaa``).
+
+    SMAA rows: ``share_rank_1``... (share of weight draws giving that rank), ``expected_rank``,
+    ``holistic_acceptability``, ``confidence``. ``draws``, ``seed`` and ``uncertainty`` without ``smaa``
+    are ignored with a note in ``notes``.
+    """
     kw = dict(aim_name=aim, actors=_ids(actors) or None, threat=threat or None, weights=weights or None, method=method)
     if smaa:
-        return prio.acceptability(r, at, draws=draws, seed=seed, uncertainty=uncertainty, **kw)
-    return prio.prioritise(r, at, **kw)
+        return prio.acceptability(r, at, draws=2000 if draws is None else draws, seed=0 if seed is None else seed,
+                                  uncertainty=0.0 if uncertainty is None else uncertainty, **kw)
+    out = prio.prioritise(r, at, **kw)
+    given = [n for n, v in (("draws", draws), ("seed", seed), ("uncertainty", uncertainty)) if v is not None]
+    if given:
+        out["notes"] = [*out["notes"], f"{', '.join(given)} apply only with smaa=true and were ignored"]
+    return out
 
 
 @router.get("/group", tags=["design"])

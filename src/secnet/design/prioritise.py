@@ -94,6 +94,7 @@ from ..model.dates import NotAfter, Window
 from ..registry import Registry, window
 from ..userfiles import read_text
 from .groupings import THEMATIC_KINDS
+from .measured import CAPABILITY, MEASURED, STABILITY
 
 NATO = "nato"
 EOP = "eop"
@@ -137,6 +138,8 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in [
               "foreign-policy alignment: mean Signorino-Ritter S of the actor's alliance portfolio with each NATO member's, "
               "latest ATOP year up to --at"),
 ]}
+#: The measured criteria of the stability and capability aims (see :mod:`secnet.design.measured`).
+CRITERIA.update({name: Criterion(name, d, unit, source, text) for name, (d, unit, source, text) in MEASURED.items()})
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class Aim:
     capabilities: tuple[str, ...] = ()
     threat: str | None = None
     weights: dict[str, float] = field(default_factory=dict)
+    #: measured criteria only (secnet.design.measured): the registry-count criteria are not computed
+    measured: tuple[str, ...] = ()
 
 
 _REGIONAL = {"region": 3, "capability": 2, "threat_distance": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1,
@@ -159,6 +164,10 @@ _THEMATIC = {"capability": 4, "frameworks": 1, "eop": 1, "years": 1, "democracy"
 #: regional aims weigh the region most, then capabilities and proximity to the threat;
 #: capability-gap aims weigh capability contributions most.
 AIMS: dict[str, Aim] = {a.name: a for a in [
+    Aim("stability", "partners whose stability matters most to the allies: neighbourhood, conflict exposure, aspiration",
+        weights={c: 1 for c in STABILITY}, measured=STABILITY),
+    Aim("capability", "partners that fill capability gaps: military expenditure and personnel, forces in NATO-led "
+        "operations, interoperability programmes", weights={c: 1 for c in CAPABILITY}, measured=CAPABILITY),
     Aim("general", "overall partnership value: every thematic arrangement counts",
         capabilities=tuple(vocab.ISSUE_AREAS),
         weights={"capability": 2, "frameworks": 1, "eop": 1, "years": 1, "democracy": 1, "cinc": 1, "alignment": 1}),
@@ -248,20 +257,26 @@ def fill_worst(values: np.ndarray, benefit: np.ndarray) -> np.ndarray:
 
 
 def partner_states(r: Registry, at: object = None) -> list[str]:
-    """NATO's partner states at ``at``: states in a partner-type role in NATO or any of its frameworks."""
+    """NATO's active partner states at ``at``: states in a partner-type role in NATO or any of its frameworks,
+    less those whose cooperation is suspended then (a ``suspended`` role: Russia after April 2014)."""
+    from ..partnership import suspensions
+
     if NATO not in r.arrangements:
         raise InvalidInput("the registry has no 'nato' arrangement; name the actors to rank with --actors")
-    return sorted({x["actor_id"] for x in r.partners(NATO, at=at) if x["kind"] == "state"})
+    suspended = set(suspensions(r, NATO, at))
+    return sorted({x["actor_id"] for x in r.partners(NATO, at=at) if x["kind"] == "state" and x["actor_id"] not in suspended})
 
 
 def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
                    threat: str | None = None, extra: pd.DataFrame | str | Path | None = None,
-                   data_dir: str | Path | None = None) -> CriteriaTable:
+                   data_dir: str | Path | None = None, indicators_dir: str | Path | None = None) -> CriteriaTable:
     """Every available criterion for the alternatives at ``at`` (see the module docstring).
 
     ``threat`` overrides the aim's threat (``"none"`` drops the criterion);
     ``extra`` is a CSV path or a DataFrame indexed by actor id, one column per
-    user criterion (a column named ``name:cost`` is a cost).
+    user criterion (a column named ``name:cost`` is a cost). ``indicators_dir``
+    is the dataset directory whose ``indicators/`` the measured criteria read
+    (default: the shipped dataset).
     """
     w = window(at)
     a = aim(aim_name)
@@ -283,6 +298,36 @@ def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "gen
     cols: list[tuple[Criterion, np.ndarray]] = []
     years: dict[str, str] = {}
 
+    if a.measured:
+        from . import measured
+
+        cols.extend((CRITERIA[name], col) for name, col in measured.columns(
+            r, ids, w, a.measured, research=research_table, cow_codes=_cow_codes, data_dir=data_dir,
+            indicators_dir=indicators_dir, notes=notes, unavailable=unavailable, years=years))
+        if threat_id is not None:
+            notes.append(f"the aim '{a.name}' uses measured criteria only; --threat {threat_id} is not used")
+            threat_id = None
+    else:
+        _registry_columns(r, ids, w, a, threat_id, data_dir, cols, notes, unavailable, years)
+
+    if extra is not None:
+        cols.extend(_extra_columns(r, ids, extra))
+
+    kept = []
+    for crit, col in cols:
+        if np.isnan(col).all():
+            unavailable[crit.name] = "no alternative has a value"
+            notes.append(f"{crit.name}: left out, no alternative has a value")
+        else:
+            kept.append((crit, col))
+    values = np.column_stack([c for _, c in kept]) if kept else np.empty((n, 0))
+    return CriteriaTable(actors=ids, names=[r.actors[i].name if i in r.actors else i for i in ids],
+                         criteria=[c for c, _ in kept], values=values, at=w.label, aim=a, threat=threat_id,
+                         notes=notes, data_years=years, unavailable=unavailable)
+
+
+def _registry_columns(r, ids, w, a, threat_id, data_dir, cols, notes, unavailable, years) -> None:
+    """The registry-count and research criteria of the regional and thematic aims (the module docstring's table)."""
     if a.regions:
         wanted = set(a.regions)
         cols.append((CRITERIA["region"], np.array([len(wanted & set(r.actors[i].regions)) for i in ids], dtype=float)))
@@ -320,21 +365,6 @@ def criteria_table(r: Registry, at: object = None, *, aim_name: str | Aim = "gen
     if alignment is not None:
         cols.append((CRITERIA["alignment"], alignment))
 
-    if extra is not None:
-        cols.extend(_extra_columns(r, ids, extra))
-
-    kept = []
-    for crit, col in cols:
-        if np.isnan(col).all():
-            unavailable[crit.name] = "no alternative has a value"
-            notes.append(f"{crit.name}: left out, no alternative has a value")
-        else:
-            kept.append((crit, col))
-    values = np.column_stack([c for _, c in kept]) if kept else np.empty((n, 0))
-    return CriteriaTable(actors=ids, names=[r.actors[i].name if i in r.actors else i for i in ids],
-                         criteria=[c for c, _ in kept], values=values, at=w.label, aim=a, threat=threat_id,
-                         notes=notes, data_years=years, unavailable=unavailable)
-
 
 def _partnership_years(r: Registry, ids: list[str], w: Window) -> np.ndarray:
     frameworks = [NATO, *r.descendants(NATO)]
@@ -360,6 +390,13 @@ def _cow_codes(r: Registry, ids: list[str], w: Window) -> list[int | None]:
     return out
 
 
+def research_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """One research table (peacesciencer: ``cow_nmc``, ``cow_mindist``...): the only place prioritisation reads them."""
+    from ..analytics.research_data import read_peacesciencer
+
+    return read_peacesciencer(name, data_dir)
+
+
 def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndarray | None:
     """Mean Signorino-Ritter S of each alternative's ATOP alliance portfolio with the NATO members' portfolios."""
     try:
@@ -368,15 +405,13 @@ def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndar
         unavailable["alignment"] = "secnet.analytics.similarity is not available"
         notes.append("alignment: left out; secnet.analytics.similarity is not available")
         return None
-    from ..analytics.research_data import read_peacesciencer
-
     if NATO not in r.arrangements:
         unavailable["alignment"] = "the registry has no 'nato' arrangement"
         return None
     allies = sorted({m["actor_id"] for m in r.members(NATO, at=w)})
     ally_codes = {c for c in _cow_codes(r, allies, w) if c is not None}
     try:
-        year = min(w.first.year, int(read_peacesciencer("atop_alliance", data_dir).year.max()))
+        year = min(w.first.year, int(research_table("atop_alliance", data_dir).year.max()))
         sim = alliance_similarity("atop", measures="s", years=[year], data_dir=data_dir)
     except SecnetError as e:
         unavailable["alignment"] = f"research data unavailable ({e})"
@@ -389,15 +424,13 @@ def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndar
 
 
 def _research_columns(r, ids, w, threat_id, data_dir, notes, unavailable, years) -> list[tuple[Criterion, np.ndarray]]:
-    from ..analytics.research_data import read_peacesciencer
-
     year = w.first.year
     codes = _cow_codes(r, ids, w)
     out = []
     try:
-        demo = read_peacesciencer("ccode_democracy", data_dir)
-        nmc = read_peacesciencer("cow_nmc", data_dir)
-        dist = read_peacesciencer("cow_mindist", data_dir) if threat_id is not None else None
+        demo = research_table("ccode_democracy", data_dir)
+        nmc = research_table("cow_nmc", data_dir)
+        dist = research_table("cow_mindist", data_dir) if threat_id is not None else None
     except SecnetError as e:
         for c in ("democracy", "cinc", "threat_distance"):
             unavailable[c] = f"research data unavailable ({e})"
@@ -821,7 +854,7 @@ def _confidence(x, benefit, central, method, sigma, rng, draws) -> np.ndarray:
 
 def prioritise(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
                threat: str | None = None, weights=None, method: str = "weighted_sum", extra=None,
-               data_dir: str | Path | None = None) -> dict:
+               data_dir: str | Path | None = None, indicators_dir: str | Path | None = None) -> dict:
     """Rank partners for an aim at ``at`` by ``method`` under ``weights`` (default: the aim's preset).
 
     Returns ``criteria`` (name, direction, unit, source, weight, missing),
@@ -830,7 +863,8 @@ def prioritise(r: Registry, at: object = None, *, aim_name: str | Aim = "general
     """
     if method not in METHODS:
         raise InvalidInput(f"unknown method '{method}' (methods: {', '.join(METHODS)})")
-    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir)
+    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir,
+                       indicators_dir=indicators_dir)
     w, _ = resolve_weights(t, weights)
     s = score(t.filled(), t.benefit, w, method)
     ranks = competition_ranks(s)
@@ -846,14 +880,16 @@ def prioritise(r: Registry, at: object = None, *, aim_name: str | Aim = "general
 
 def acceptability(r: Registry, at: object = None, *, aim_name: str | Aim = "general", actors: list[str] | None = None,
                   threat: str | None = None, weights=None, method: str = "weighted_sum", extra=None,
-                  draws: int = 10_000, seed: int = 0, uncertainty: float = 0.0, data_dir: str | Path | None = None) -> dict:
+                  draws: int = 10_000, seed: int = 0, uncertainty: float = 0.0, data_dir: str | Path | None = None,
+                  indicators_dir: str | Path | None = None) -> dict:
     """SMAA-2 sensitivity of the partner ranking (see :func:`smaa2`).
 
     The criteria in play are those with a positive weight (given, or the aim's
     preset); their weights are drawn uniformly from the simplex, inside any
     ranges given as ``name=lo:hi``. Rows are sorted by first-rank acceptability.
     """
-    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir)
+    t = criteria_table(r, at, aim_name=aim_name, actors=actors, threat=threat, extra=extra, data_dir=data_dir,
+                       indicators_dir=indicators_dir)
     w, bounds = resolve_weights(t, weights)
     if bounds is None:
         bounds = np.array([(0.0, 1.0) if x > 0 else (0.0, 0.0) for x in w])
@@ -866,9 +902,9 @@ def acceptability(r: Registry, at: object = None, *, aim_name: str | Aim = "gene
     expected = acc @ np.arange(1, n + 1)
     for i in np.lexsort((expected, -acc[:, 0])):
         row = {"actor_id": t.actors[i], "name": t.names[i], "rank_at_weights": int(point[i])}
-        row.update({f"b{k + 1}": round(float(acc[i, k]), 4) for k in range(n)})
+        row.update({f"share_rank_{k + 1}": round(float(acc[i, k]), 4) for k in range(n)})
         row["expected_rank"] = round(float(expected[i]), 3)
-        row["holistic"] = round(float(res["holistic"][i]), 4)
+        row["holistic_acceptability"] = round(float(res["holistic"][i]), 4)
         row["confidence"] = round(float(res["confidence"][i]), 4)
         cw = res["central_weights"][i]
         row["central_weights"] = None if np.isnan(cw).any() else {
@@ -890,7 +926,7 @@ def _criteria_rows(t: CriteriaTable, w: np.ndarray) -> list[dict]:
     for name, why in t.unavailable.items():
         if name not in t.criterion_names:
             out.append({"criterion": name, "direction": CRITERIA[name].direction if name in CRITERIA else "",
-                        "unit": "", "weight": None, "source": why, "data_years": None, "missing": [],
+                        "unit": CRITERIA[name].unit if name in CRITERIA else "", "weight": None, "source": why, "data_years": None, "missing": [],
                         "description": "not used"})
     return out
 

@@ -262,6 +262,9 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
             loc = (p.field,) if p.field else ()
         r.problem(file, line_of(node, loc) if node is not None else 0, p.entry, p.rule)
 
+    from .indicators import check_indicators  # indicator files (interface B): checked, not kept in the Dataset
+
+    check_indicators(root, r, actors=actors, arrangements=arrangements, sources=sources)
     if r.problems:
         raise InvalidData(r.problems)
     return ds
