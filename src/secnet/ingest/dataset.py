@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..errors import InvalidData
 from ..model import rules
 from ..model.entities import Actor, Arrangement, Dataset, Source
+from .atop_disputes import read_disputes
 
 
 def shipped_path() -> Path:
@@ -260,6 +261,7 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
             loc = (p.field,) if p.field else ()
         r.problem(file, line_of(node, loc) if node is not None else 0, p.entry, p.rule)
 
+    read_disputes(r, root, actors, sources)  # data/checks/atop-disputes.yaml, if present
     if r.problems:
         raise InvalidData(r.problems)
     return ds
