@@ -6,7 +6,8 @@ The **population** is every directed dyad-year of ATOP v5.1 (Leeds et al.
 member at some time in the year according to the registry and ``ccode2`` (the
 state pledged to) was not a member at any time in that year. A COW code
 stands for the registry state that held it in the year (both 260 and 255
-are Germany in 1990); a code no registry state held counts as a non-member.
+are Germany in 1990), or else for the state that held it at another time (260
+in 1954, before the registry's COW spell of the Federal Republic starts).
 
 Each dyad-year gets one **status**:
 
@@ -93,7 +94,10 @@ def _span(years) -> tuple[int, int]:
 
 
 def _iso_by_code(r: Registry, year: int) -> dict[int, str]:
-    return {c: iso for iso, codes in _cow_codes(r, year).items() for c in codes}
+    """COW code -> registry state in ``year``; a code no state held that year falls back to the state that ever held it."""
+    out = {s.code: a.id for a in r.actors.values() for s in a.cow}
+    out.update({c: iso for iso, codes in _cow_codes(r, year).items() for c in codes})
+    return out
 
 
 def pledge_trace(r: Registry, years=None, *, atop: pd.DataFrame | None = None, data_dir: DataDir = None,
