@@ -21,6 +21,7 @@ from rich.table import Table
 
 from . import registry as reg
 from .errors import InvalidData, SecnetError
+from .model.dates import shown
 
 app = typer.Typer(
     name="secnet",
@@ -53,7 +54,7 @@ def _cell(v: Any) -> str:
         return "yes" if v else "no"
     if isinstance(v, (list, tuple)):
         return ", ".join(_cell(x) for x in v)
-    return str(v)
+    return shown(v) if isinstance(v, str) else str(v)  # a "[..2014]" date reads "by 2014"
 
 
 def emit(data: Any, fmt: Fmt, columns: list[str] | None = None, title: str | None = None) -> None:
@@ -65,6 +66,9 @@ def emit(data: Any, fmt: Fmt, columns: list[str] | None = None, title: str | Non
     if columns is None:
         columns = list(rows[0]) if rows else (["field", "value"] if isinstance(data, dict) else [])
     if fmt is Fmt.csv:
+        if "start" in columns and "start_precision" not in columns and any("start_precision" in r for r in rows):
+            at = columns.index("end" if "end" in columns else "start") + 1  # "[..2014]" is precision not_after
+            columns = [*columns[:at], "start_precision", *columns[at:]]
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
@@ -160,7 +164,7 @@ def arrangements(actor: Annotated[str, typer.Argument(metavar="ACTOR")], at: AtO
 def history(arrangement: Annotated[str, typer.Argument(metavar="ARR")], db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Founding, joins, exits and role changes of an arrangement, in date order."""
     r = _open(db)
-    emit(r.history(arrangement), fmt, ["date", "event", "actor_id", "name", "from_role", "role", "sources"])
+    emit(r.history(arrangement), fmt, ["date", "precision", "event", "actor_id", "name", "from_role", "role", "sources"])
 
 
 @app.command()
@@ -171,7 +175,7 @@ def diff(arrangement: Annotated[str, typer.Argument(metavar="ARR", help="An arra
     """What changed in an arrangement (or all of them) between two dates."""
     r = _open(db)
     rows = r.diff(None if arrangement == "all" else arrangement, from_, to)
-    emit(rows, fmt, ["arrangement_id", "actor_id", "name", "change", "from_roles", "to_roles"])
+    emit(rows, fmt, ["arrangement_id", "actor_id", "name", "change", "from_roles", "to_roles", "certain"])
 
 
 @app.command()

@@ -30,7 +30,7 @@ from . import store
 from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
 from .ingest.dataset import dataset_digest, load_dataset
 from .model import vocab
-from .model.dates import FuzzyDate, Window, bounds
+from .model.dates import FuzzyDate, NotAfter, Window, bounds, precision
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
 
 if TYPE_CHECKING:  # pandas is imported where tables are built: a CLI call that needs none starts faster
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pandas is imported where tables are built: a CLI call that 
 
 ROW_COLUMNS = [
     "arrangement_id", "actor_id", "name", "kind", "iso3", "cow_code", "cow_abb",
-    "role", "category", "start", "end", "certain", "sources", "note", "key",
+    "role", "category", "start", "end", "start_precision", "end_precision", "certain", "sources", "note", "key",
 ]
 
 
@@ -178,6 +178,8 @@ class Registry:
             "category": p.category,
             "start": str(p.start),
             "end": None if p.end is None else str(p.end),
+            "start_precision": p.start.precision,  # day | month | year | not_after ("[..2014]": by 2014)
+            "end_precision": precision(p.end),
             "sources": list(p.sources),
             "note": p.note,
             "key": p.key,
@@ -365,7 +367,12 @@ class Registry:
         return events
 
     def diff(self, arrangement: str | None, from_: object, to: object) -> list[dict]:
-        """What changed between two dates: joins, exits and role changes, per arrangement."""
+        """What changed between two dates: joins, exits and role changes, per arrangement.
+
+        ``certain`` is false where an imprecise date leaves the state at either date
+        open: a member "by 2014" (``[..2014]``) possibly held at 2010 and surely at
+        2015 is reported as ``joined`` with ``certain: false``, never silently left out.
+        """
         w0, w1 = window(from_), window(to)
         arrs = [self.arrangement_id(arrangement)] if arrangement else sorted(self.arrangements)
         out = []
@@ -373,21 +380,28 @@ class Registry:
             idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
             before: dict[str, set[str]] = defaultdict(set)
             after: dict[str, set[str]] = defaultdict(set)
+            sure_before: dict[str, set[str]] = defaultdict(set)
+            sure_after: dict[str, set[str]] = defaultdict(set)
             names: dict[str, str] = {}
-            for r in self._rows(idx, w0):
-                before[r["actor_id"]].add(r["role"])
-                names[r["actor_id"]] = r["name"]
-            for r in self._rows(idx, w1):
-                after[r["actor_id"]].add(r["role"])
-                names[r["actor_id"]] = r["name"]
+            for rows, roles, sure in ((self._rows(idx, w0), before, sure_before), (self._rows(idx, w1), after, sure_after)):
+                for r in rows:
+                    roles[r["actor_id"]].add(r["role"])
+                    if r["certain"]:
+                        sure[r["actor_id"]].add(r["role"])
+                    names[r["actor_id"]] = r["name"]
             for actor in sorted(set(before) | set(after), key=lambda a: names[a]):
                 b, a = before.get(actor, set()), after.get(actor, set())
-                if b == a:
+                sb, sa = sure_before.get(actor, set()), sure_after.get(actor, set())
+                if b == a and sb == sa:
                     continue
+                if b == a:  # the same roles possibly held at both dates, but only one of them for sure
+                    b, a = sb, sa
                 change = "joined" if not b else "left" if not a else "role_changed"
                 out.append({
                     "arrangement_id": aid, "actor_id": actor, "name": names[actor], "change": change,
                     "from_roles": sorted(b), "to_roles": sorted(a),
+                    # certain: the state at both dates is known, not left open by an imprecise or "[..X]" date
+                    "certain": before.get(actor, set()) == sb and after.get(actor, set()) == sa,
                 })
         return out
 
@@ -464,9 +478,12 @@ class Registry:
         return rows
 
 
-def _event(date: FuzzyDate, event: str, actor: str | None, role: str | None, sources: list[str], name: str) -> dict:
-    return {"date": str(date), "_first": date.first, "event": event, "actor_id": actor, "name": name,
-            "role": role, "from_role": None, "sources": list(sources)}
+def _event(date: FuzzyDate | NotAfter, event: str, actor: str | None, role: str | None, sources: list[str], name: str) -> dict:
+    """One history event. A "not later than" date (``[..2014]``, precision ``not_after``)
+    is placed at its upper bound, where it is known to have happened: "by 2014"."""
+    return {"date": str(date), "precision": date.precision, "label": date.label,
+            "_first": date.last if isinstance(date, NotAfter) else date.first, "event": event, "actor_id": actor,
+            "name": name, "role": role, "from_role": None, "sources": list(sources)}
 
 
 def check_role(role: str) -> None:

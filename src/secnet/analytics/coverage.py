@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput
 from ..model import vocab
-from ..model.dates import FuzzyDate
+from ..model.dates import NotAfter, parse_start
 from ..registry import Registry, window
 
 if TYPE_CHECKING:  # imported in pledges(): the audit and the graph need no pandas
@@ -51,7 +51,9 @@ def obligations_in_force(arr, w, types: set[str] | None = None) -> list:
 
 @lru_cache(maxsize=None)
 def _first_day(text: str) -> int:
-    return FuzzyDate.parse(text).first.toordinal()
+    """The day a start is ordered by: its first day, or for "by X" (``[..X]``) the end of X, where it is known."""
+    d = parse_start(text)
+    return (d.last if isinstance(d, NotAfter) else d.first).toordinal()
 
 
 def _later(a: str, b: str | None) -> str:

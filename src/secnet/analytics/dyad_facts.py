@@ -14,6 +14,11 @@ column                         meaning (the tie holds at any time in the year)
 ``secnet_shared_frameworks``   NATO partnership frameworks and bodies both take part in
                                (frameworks include their parent's members)
 ``secnet_shared_formats``      flexible and minilateral formats both take part in
+``secnet_uncertain``           1 where the counts above rest on a participation only *possibly*
+                               in effect in the year: a start known only as "not later than"
+                               (``[..2014]``: a member by 2014, joining date unknown) or an
+                               imprecise date; counting certain participations only would give
+                               less. 0 where every count is certain.
 =============================  =================================================================
 
 States are mapped to every COW code they held during the year (Germany in 1990
@@ -42,6 +47,8 @@ FRAMEWORK_KINDS = frozenset({"partnership_framework", "consultative_body"})
 FORMAT_RELATIONS = frozenset({"flexible", "minilateral"})
 COLUMNS = ["secnet_defence", "secnet_defence_political", "secnet_consult", "secnet_nato_both",
            "secnet_shared_frameworks", "secnet_shared_formats"]
+#: The flag column: the year's counts are not all certain (see the module docstring).
+UNCERTAIN = "secnet_uncertain"
 
 
 def _years(r: Registry, years: tuple[int, int] | None) -> range:
@@ -88,14 +95,23 @@ def secnet_dyad_years(r: Registry, years: tuple[int, int] | None = None) -> pd.D
     for year in _years(r, years):
         w = window(str(year))
         m = {c: np.zeros((n, n), dtype=np.int32) for c in COLUMNS}
-        for giver, receiver, _arr, typ, binding, *_ in pledge_rows(r, w):
+        mc = {c: np.zeros((n, n), dtype=np.int32) for c in COLUMNS}  # the same from certain participations only
+        sure: dict[str, set[str]] = {}
+        for giver, receiver, arr_id, typ, binding, *_ in pledge_rows(r, w):
             i, j = index.get(giver), index.get(receiver)
             if i is None or j is None:
                 continue
             if typ in vocab.DEFENCE_OBLIGATIONS:
-                m["secnet_defence" if binding else "secnet_defence_political"][i, j] = 1
+                column = "secnet_defence" if binding else "secnet_defence_political"
             elif typ == "consultation" and binding:
-                m["secnet_consult"][i, j] = 1
+                column = "secnet_consult"
+            else:
+                continue
+            m[column][i, j] = 1
+            if arr_id not in sure:
+                sure[arr_id] = {p["actor_id"] for p in r.participants(arr_id, at=w) if p["certain"]}
+            if giver in sure[arr_id] and receiver in sure[arr_id]:
+                mc[column][i, j] = 1
         for arr in r.as_of(w).arrangements:
             if arr.id == "nato":
                 column = "secnet_nato_both"
@@ -106,15 +122,17 @@ def secnet_dyad_years(r: Registry, years: tuple[int, int] | None = None) -> pd.D
             else:
                 continue
             wanted = {"member"} if column == "secnet_nato_both" else {"member", "partner", "aspirant", "observer"}
-            ids = [index[p["actor_id"]] for p in r.participants(arr.id, at=w)
-                   if p["actor_id"] in index and p["category"] in wanted]
+            people = [p for p in r.participants(arr.id, at=w) if p["actor_id"] in index and p["category"] in wanted]
+            ids = [index[p["actor_id"]] for p in people]
             if len(ids) > 1:
-                v = np.zeros(n, dtype=np.int32)
-                v[ids] = 1
-                if column == "secnet_nato_both":
-                    m[column] |= np.outer(v, v)
-                else:
-                    m[column] += np.outer(v, v)
+                for counts, chosen in ((m, ids), (mc, [index[p["actor_id"]] for p in people if p["certain"]])):
+                    v = np.zeros(n, dtype=np.int32)
+                    v[chosen] = 1
+                    if column == "secnet_nato_both":
+                        counts[column] |= np.outer(v, v)
+                    else:
+                        counts[column] += np.outer(v, v)
+        unsure = sum((m[c] != mc[c]).astype(np.int32) for c in COLUMNS) > 0
         any_tie = sum(m.values()) > 0
         np.fill_diagonal(any_tie, False)
         i, j = np.nonzero(any_tie)
@@ -122,17 +140,17 @@ def secnet_dyad_years(r: Registry, years: tuple[int, int] | None = None) -> pd.D
             continue
         codes = _cow_codes(r, year)
         frame = pd.DataFrame({"a": np.asarray(states)[i], "b": np.asarray(states)[j],
-                              **{c: m[c][i, j] for c in COLUMNS}})
+                              **{c: m[c][i, j] for c in COLUMNS}, UNCERTAIN: unsure[i, j].astype(np.int32)})
         frame["ccode1"] = frame["a"].map(codes)
         frame["ccode2"] = frame["b"].map(codes)
         frame = frame.dropna(subset=["ccode1", "ccode2"]).explode("ccode1").explode("ccode2")
         frame["year"] = year
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["ccode1", "ccode2", "year", *COLUMNS])
+        return pd.DataFrame(columns=["ccode1", "ccode2", "year", *COLUMNS, UNCERTAIN])
     out = pd.concat(frames, ignore_index=True)
     out = out[out.ccode1 != out.ccode2]
     out = out.astype({"ccode1": "int64", "ccode2": "int64"})
     # Two ISO states can share a COW code in one year (never in the shipped data); keep the strongest facts.
-    out = out.groupby(["ccode1", "ccode2", "year"], as_index=False)[COLUMNS].max()
+    out = out.groupby(["ccode1", "ccode2", "year"], as_index=False)[[*COLUMNS, UNCERTAIN]].max()
     return out.sort_values(["ccode1", "ccode2", "year"]).reset_index(drop=True)

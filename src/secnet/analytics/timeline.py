@@ -3,6 +3,9 @@
 Counts are taken on 31 December of each year (today for the current year), the
 same reference day as the year-by-year audit, and count distinct actors in a
 member-type role (``members``) and in a partner-type role (``partners``).
+Of these, ``members_uncertain``/``partners_uncertain`` are possibly but not
+certainly in that role on the day: a start known only as "not later than"
+(``[..2014]``) or dated to a period that contains the day.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ def membership_counts(r: Registry, arrangement: str, from_year: int | None = Non
     last = to_year or (arr.ended.year if arr.ended else dt.date.today().year)
     out = []
     for year, day in year_dates(first, last):
-        members = {m["actor_id"] for m in r.members(aid, at=day)}
-        partners = {p["actor_id"] for p in r.partners(aid, at=day)}
-        out.append({"year": year, "date": day.isoformat(), "members": len(members), "partners": len(partners)})
+        m_rows, p_rows = r.members(aid, at=day), r.partners(aid, at=day)
+        members, partners = {m["actor_id"] for m in m_rows}, {p["actor_id"] for p in p_rows}
+        sure_m, sure_p = {m["actor_id"] for m in m_rows if m["certain"]}, {p["actor_id"] for p in p_rows if p["certain"]}
+        out.append({"year": year, "date": day.isoformat(), "members": len(members), "partners": len(partners),
+                    "members_uncertain": len(members - sure_m), "partners_uncertain": len(partners - sure_p)})
     return out
 
 

@@ -91,8 +91,8 @@ class ParticipationIn(_Body):
     arrangement: str = Field(description="The arrangement's id.")
     actor: str = Field(description="The actor's id.")
     role: str = Field(description=_terms(vocab.ROLES))
-    start: str
-    end: str | None = Field(None, description="Exclusive; empty while ongoing.")
+    start: str = Field(description='YYYY, YYYY-MM, YYYY-MM-DD, or "not later than": [..YYYY] / [YYYY-MM..YYYY] (a member by then).')
+    end: str | None = Field(None, description="Exclusive; empty while ongoing. The same forms as start.")
     sources: list[str] = Field([], description="Source ids (at least one).")
     note: str = ""
 

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InvalidData
 from ..model import rules
-from ..model.entities import Actor, Arrangement, Dataset, Source
+from ..model.entities import Actor, Arrangement, Dataset, Source, floor_participations
 from .atop_disputes import read_disputes
 
 
@@ -173,7 +173,9 @@ def _entry_name(raw: Any, default: str, loc: tuple) -> str:
         items = raw.get("participations")
         if isinstance(items, list) and isinstance(loc[1], int) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             p = items[loc[1]]
-            return f"{raw.get('id', default)}: {p.get('actor', '?')} as {p.get('role', '?')} from {p.get('start', '?')}"
+            start = p.get("start", "?")
+            start = f"[{', '.join(map(str, start))}]" if isinstance(start, list) else start  # unquoted "[..2014]"
+            return f"{raw.get('id', default)}: {p.get('actor', '?')} as {p.get('role', '?')} from {start}"
     if len(loc) >= 2 and loc[0] == "obligations" and isinstance(raw, dict):
         return f"{raw.get('id', default)}: obligations[{loc[1]}]"
     return default
@@ -273,10 +275,10 @@ def resolve_participations(arr: Arrangement) -> Arrangement:
     def inherits_end(p) -> bool:
         return p.end is None and arr.ended is not None and arr.ended.last > p.start.first
 
-    parts = [
+    parts = floor_participations(arr.founded, [
         p.model_copy(update={"arrangement": arr.id, **({"end": arr.ended} if inherits_end(p) else {})})
         for p in arr.participations
-    ]
+    ])
     return arr.model_copy(update={"participations": parts})
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator, model_validator
 
 from . import vocab
-from .dates import FuzzyDate, bounds
+from .dates import FuzzyDate, NotAfter, bounds, parse_start, with_floor
 
 
 def _parse_date(value: Any) -> FuzzyDate | None:
@@ -24,6 +24,10 @@ def _parse_date(value: Any) -> FuzzyDate | None:
 
 Date = Annotated[FuzzyDate, BeforeValidator(_parse_date), PlainSerializer(str, return_type=str)]
 OptDate = Annotated[FuzzyDate | None, BeforeValidator(_parse_date), PlainSerializer(lambda d: None if d is None else str(d))]
+#: A participation's start/end: a date or a "not later than" ``"[..2014]"`` (:class:`NotAfter`).
+SpanDate = Annotated[FuzzyDate | NotAfter, PlainValidator(parse_start), PlainSerializer(str, return_type=str)]
+OptSpanDate = Annotated[FuzzyDate | NotAfter | None, PlainValidator(lambda v: None if v is None or v == "" else parse_start(v)),
+                        PlainSerializer(lambda d: None if d is None else str(d))]
 
 
 def _term(value: str, vocabulary: dict[str, str] | tuple[str, ...], what: str) -> str:
@@ -152,8 +156,8 @@ class Participation(_Model):
     actor: str
     arrangement: str = ""
     role: str
-    start: Date
-    end: OptDate = None
+    start: SpanDate
+    end: OptSpanDate = None
     sources: list[str] = Field(default_factory=list)
     note: str = ""
 
@@ -202,6 +206,12 @@ class Arrangement(_Model):
     def _relation(cls, v: str) -> str:
         return _term(v, vocab.RELATIONS, "relation")
 
+    @model_validator(mode="after")
+    def _floors(self) -> Arrangement:
+        """A ``[..X]`` start is not before the founding (see :func:`secnet.model.dates.with_floor`)."""
+        object.__setattr__(self, "participations", floor_participations(self.founded, self.participations))
+        return self
+
     @field_validator("issue_areas")
     @classmethod
     def _issues(cls, v: list[str]) -> list[str]:
@@ -211,6 +221,17 @@ class Arrangement(_Model):
     @classmethod
     def _regions(cls, v: list[str]) -> list[str]:
         return _terms(v, vocab.REGIONS, "region")
+
+
+def floor_participations(founded: FuzzyDate, parts: list[Participation]) -> list[Participation]:
+    """``parts`` with their "not later than" dates given the arrangement's founding as lower bound."""
+    out = []
+    for p in parts:
+        if isinstance(p.start, NotAfter) or isinstance(p.end, NotAfter):
+            start, end = with_floor(p.start, p.end, founded)
+            p = p.model_copy(update={"start": start, "end": end})
+        out.append(p)
+    return out
 
 
 class Dataset(_Model):

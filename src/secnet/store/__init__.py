@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from ..errors import StoreUnavailable
-from ..model.dates import bounds
+from ..model.dates import bounds, precision
 from ..model.entities import Actor, Arrangement, Dataset, Participation, Source
 from . import schema
 from .migrations import current_version, migrate
@@ -135,6 +135,8 @@ def participation_row(p: Participation, arrangement_id: str, position: int) -> d
         "role": p.role,
         "start": str(p.start),
         "end": None if p.end is None else str(p.end),
+        "start_precision": p.start.precision,
+        "end_precision": precision(p.end),
         "start_first": dt.date.fromordinal(s0),
         "start_last": dt.date.fromordinal(s1),
         "end_first": None if p.end is None else dt.date.fromordinal(e0),

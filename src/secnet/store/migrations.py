@@ -37,10 +37,36 @@ def _v3(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE obligations ADD COLUMN parties JSON"))
 
 
+def _v4(conn: Connection) -> None:
+    """"Not later than" dates (``[..2014]``, ``[2007-06..2014]``) for participations.
+
+    ``start``/``end`` grow from 10 to 32 characters (PostgreSQL enforces the
+    length; SQLite does not, so there is nothing to alter there), and
+    ``start_precision``/``end_precision`` are added and filled from the dates as
+    written. Rows written before this version hold only plain dates.
+    """
+    from ..model.dates import precision, parse_start
+
+    t = schema.participations.name
+    have = {c["name"] for c in sa.inspect(conn).get_columns(t)}
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(f'ALTER TABLE {t} ALTER COLUMN "start" TYPE VARCHAR(32)'))
+        conn.execute(sa.text(f'ALTER TABLE {t} ALTER COLUMN "end" TYPE VARCHAR(32)'))
+    for col in ("start_precision", "end_precision"):
+        if col not in have:
+            conn.execute(sa.text(f"ALTER TABLE {t} ADD COLUMN {col} VARCHAR(16)"))
+    p = schema.participations
+    rows = conn.execute(sa.select(p.c.id, p.c.start, p.c.end).where(p.c.start_precision.is_(None))).all()
+    for ident, start, end in rows:
+        conn.execute(sa.update(p).where(p.c.id == ident).values(
+            start_precision=precision(parse_start(start)), end_precision=None if end is None else precision(parse_start(end))))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
+    (4, _v4),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,8 +1,11 @@
 """The database schema (SQLAlchemy Core), one for SQLite and PostgreSQL.
 
 Participations keep their dates as written (``start``/``end``, with their
-precision) and as day bounds (``start_first`` ... ``end_last``) so that SQL users
-can query intervals directly. Lists (aliases, source ids, ...) are JSON.
+precision in ``start_precision``/``end_precision``: ``day``, ``month``, ``year``
+or ``not_after`` for a terminus ante quem such as ``[..2014]``) and as day bounds
+(``start_first`` ... ``end_last``) so that SQL users can query intervals directly:
+for ``[..2014]`` ``start_first`` is the arrangement's founding (or the written lower
+bound) and ``start_last`` 2014-12-31. Lists (aliases, source ids, ...) are JSON.
 ``version`` columns support optimistic locking for edits.
 """
 
@@ -94,8 +97,12 @@ participations = Table(
     Column("position", Integer, nullable=False),
     Column("actor_id", String(100), ForeignKey("actors.id"), nullable=False, index=True),
     Column("role", String(32), nullable=False),
-    Column("start", String(10), nullable=False),
-    Column("end", String(10)),
+    # As written: "2014", "2014-04", "2014-04-24", or "not later than" "[..2014]" / "[2007-06..2014-12-31]"
+    # (schema version 4 widened these from 10 characters and added the precision columns).
+    Column("start", String(32), nullable=False),
+    Column("end", String(32)),
+    Column("start_precision", String(16)),  # day | month | year | not_after; schema version 4
+    Column("end_precision", String(16)),
     Column("start_first", Date, nullable=False),
     Column("start_last", Date, nullable=False),
     Column("end_first", Date),

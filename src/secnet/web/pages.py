@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from ..api.deps import At, Reg
 from ..errors import SecnetError
 from ..model import vocab
+from ..model.dates import shown
 from . import views
 
 HERE = Path(__file__).parent
@@ -38,6 +39,7 @@ def number(x: object) -> object:
 
 
 templates.env.filters["number"] = number
+templates.env.filters["when"] = lambda d: "" if d is None else shown(str(d))  # "[..2014]" reads "by 2014"
 
 
 def _wants_json(request: Request) -> bool:

@@ -17,7 +17,7 @@ from ..design import groupings
 from ..design import prioritise as prio
 from ..errors import InvalidInput
 from ..model import vocab
-from ..model.dates import Window
+from ..model.dates import Window, sort_key
 from ..registry import Registry, describe, window
 from ..reports.overview import overview
 from . import geo
@@ -80,7 +80,7 @@ def actor(r: Registry, ident: str, at: str | None = None) -> dict:
         "aliases": a.aliases, "regions": a.regions, "capabilities": a.capabilities, "note": a.note,
         "sources": r.sources_for(a.id) if a.sources else [],
         "is_arrangement": a.id in r.arrangements,
-        "participations": sorted(ever, key=lambda x: (not x["in_effect"], x["start"], x["arrangement_name"])),
+        "participations": sorted(ever, key=lambda x: (not x["in_effect"], sort_key(x["start"]), x["arrangement_name"])),
         "n_in_effect": len(current),
         "pledges_received": pledges,
         "names": {g: r.actors[g].name for x in pledges for g in x["givers"]},
@@ -100,7 +100,7 @@ def arrangement(r: Registry, ident: str, at: str | None = None) -> dict:
         "children": [{"id": c, "name": r.arrangements[c].name} for c in r.descendants(arr.id)],
         "members": members,
         "frameworks": _frameworks(partners, r),
-        "participations": sorted(ever, key=lambda p: (p["start"], p["name"])),
+        "participations": sorted(ever, key=lambda p: (sort_key(p["start"]), p["name"])),
         "history": history,
         "counts": timeline.membership_counts(r, arr.id),
         "sources": r.sources_for(arr.id),

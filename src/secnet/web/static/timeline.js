@@ -9,15 +9,22 @@
   const lanes = JSON.parse(el.dataset.groups);
   const today = el.dataset.today;
   const day = (d) => (d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
+  // "Not later than" ("[..2014]" or "[2007-06..2014]"): drawn from the upper bound's period, marked
+  // not-after, and titled "by 2014"; the joining date itself is unknown.
+  const when = (d) => {
+    const m = /^\[([0-9-]*)\.\.([0-9-]+)\]$/.exec(d || "");
+    return m ? { day: day(m[2]), text: `by ${m[2]}`, by: true } : { day: d ? day(d) : today, text: d, by: false };
+  };
   const used = new Set(rows.map((r) => r[el.dataset.group]));
   const groups = new vis.DataSet(lanes.filter(([id]) => used.has(id)).map(([id, content], order) => ({ id, content, order })));
   const items = new vis.DataSet(rows.map((r, i) => {
     const label = r[el.dataset.label];
     const role = r.role.replace(/_/g, " ");
+    const s = when(r.start), e = r.end ? when(r.end) : { day: today, text: "today", by: false };
     return {
-      id: i, group: r[el.dataset.group], content: label, className: r.category,
-      start: day(r.start), end: r.end ? day(r.end) : today, type: "range",
-      title: `${label}: ${role}, ${r.start} to ${r.end || "today"}`,
+      id: i, group: r[el.dataset.group], content: label, className: r.category + (s.by || e.by ? " not-after" : ""),
+      start: s.day, end: e.day, type: "range",
+      title: `${label}: ${role}, ${s.text} to ${e.text}`,
     };
   }));
   if (el.dataset.founded) {
