@@ -122,7 +122,11 @@ def test_shipped_trace(shipped_trace):
         row = d[(d.ally == a) & (d.partner == b) & (d.year == year)]
         return (row.status.iloc[0], row.arrangements.iloc[0]) if len(row) else None
 
-    assert status("USA", "BHS", 1990) == ("explained", "rio-treaty Art. 3")    # Bahamas, Rio Treaty from 1982
+    assert status("USA", "BHS", 1990) == ("explained", "oas-charter Art. 3 (h); rio-treaty Art. 3")  # both from 1982
+    assert status("USA", "BRB", 1990) == ("explained", "oas-charter Art. 3 (h)")  # OAS member, never in the Rio Treaty
+    assert status("FRA", "GAB", 1965) == ("explained", "france-gabon-1960 Art. 1")
+    assert status("FRA", "GAB", 2016)[0] == "disputed"                      # replaced by the 2010 treaty in 2014
+    assert status("FRA", "COM", 1990)[0] == "disputed"                      # 'may lend aid': no pledge
     assert status("USA", "KOR", 1960) == ("explained", "us-rok Art. III")
     assert status("USA", "EST", 2003)[0] == "disputed"                      # protocol signed, not yet deposited
     assert status("USA", "EST", 2004) is None                               # an ally from 2004-03-29
