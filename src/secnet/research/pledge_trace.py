@@ -13,8 +13,8 @@ Each dyad-year gets one **status**:
 
 ``explained``
     the registry holds a *binding* defence obligation (``collective_defence``
-    or ``mutual_assistance``) from the ally to the partner in force at some
-    time in the year; the row names the arrangement(s) and article(s).
+    or ``mutual_assistance``) from the ally to the partner *certainly* in force
+    at some time in the year; the row names the arrangement(s) and article(s).
 ``disputed``
     not explained, but ``data/checks/atop-disputes.yaml`` records that the
     registry deliberately differs for that dyad and year, with a reason and
@@ -22,7 +22,10 @@ Each dyad-year gets one **status**:
 ``missing``
     neither: a pledge ATOP knows and the registry does not hold. A political
     (non-binding) defence pledge the registry holds is named in ``registry``
-    but does not explain the row (ATOP codes only written, formal agreements).
+    with ``(political)`` but does not explain the row (ATOP codes only written,
+    formal agreements); nor does a binding pledge that holds only *possibly* in
+    the year, because a "not later than" date leaves a participation open
+    (``(possible)``, see docs/data-format.md).
 
 Rows are one per directed dyad and contiguous span of years with the same
 status, arrangements and dispute. States are matched by every COW code they
@@ -127,24 +130,30 @@ def pledge_trace(r: Registry, years=None, *, atop: pd.DataFrame | None = None, d
         group = group[keep].sort_values(["ccode1", "ccode2"])
         if group.empty:
             continue
-        found: dict[tuple[str, str], dict[str, bool]] = {}
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        sure: dict[str, set[str]] = {}
         for giver, receiver, arr, _typ, binding, article, *_ in pledge_rows(
                 r, w, types=set(vocab.DEFENCE_OBLIGATIONS), givers=ally_ids, not_to=ally_ids, skip=frozenset({"nato"})):
+            if arr not in sure:
+                sure[arr] = {p["actor_id"] for p in r.participants(arr, at=w) if p["certain"]}
             label = f"{arr} {article}".strip() if article else arr
+            kind = ("binding" if giver in sure[arr] and receiver in sure[arr] else "possible") if binding else "political"
             slot = found.setdefault((giver, receiver), {})
-            slot[label] = slot.get(label, False) or bool(binding)
+            rank = {"binding": 2, "possible": 1, "political": 0}
+            if rank[kind] > rank.get(slot.get(label, "political"), -1) or label not in slot:
+                slot[label] = kind
         for a_code, b_code in zip(group["ccode1"].tolist(), group["ccode2"].tolist()):
             a, b = iso[int(a_code)], iso.get(int(b_code), "")
             labels = found.get((a, b), {})
-            binding = sorted(k for k, v in labels.items() if v)
-            political = sorted(k for k, v in labels.items() if not v)
+            binding = sorted(k for k, v in labels.items() if v == "binding")
+            others = sorted(f"{k} ({v})" for k, v in labels.items() if v != "binding")
             dispute = None
             if not binding:
                 dispute = next((d for d in disputes if d.covers(a, b, year)), None)
             status = "explained" if binding else ("disputed" if dispute else "missing")
             records.append({"ccode1": int(a_code), "ccode2": int(b_code), "year": year, "ally": a, "partner": b,
                             "status": status, "arrangements": "; ".join(binding),
-                            "registry": "; ".join(binding + [f"{p} (political)" for p in political]),
+                            "registry": "; ".join(binding + others),
                             "dispute": dispute})
     rows = _spans(records)
     frame = pd.DataFrame(records, columns=["ccode1", "ccode2", "year", "ally", "partner", "status", "arrangements"])
