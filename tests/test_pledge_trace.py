@@ -157,3 +157,28 @@ def test_cli_table_and_csv(run, research_dir):
 def test_cli_bad_years(run, research_dir, years):
     res = run("check", "atop", "--pledges", "--years", years, "--data-dir", str(research_dir))
     assert res.code == 2 and res.err.startswith("secnet: error:") and "Traceback" not in res.err
+
+
+US_FINLAND = """\
+id: us-finland-test
+name: A hand-made US pledge to Finland with a 'not later than' start
+kind: bilateral_agreement
+relation: external
+founded: "2010-01-01"
+sources: [treaty]
+obligations:
+  - {type: mutual_assistance, binding: true, from_role: guarantor, to_role: beneficiary, sources: [treaty]}
+participations:
+  - {actor: USA, role: guarantor, start: "2010-01-01", sources: [treaty]}
+  - {actor: FIN, role: beneficiary, start: "[..2016]", sources: [treaty]}
+"""
+
+
+def test_a_possible_pledge_does_not_explain(mini):
+    """Before the 'not later than' bound the pledge only possibly holds: shown, not counted as explained."""
+    (mini / "arrangements" / "us-finland-test.yaml").write_text(US_FINLAND)
+    r = Registry.from_yaml(mini)
+    trace = pledge_trace(r, atop=atop((2, 375, 2015, 1), (2, 375, 2016, 1), (2, 375, 2017, 1)), disputes=[])
+    got = [(x["first"], x["last"], x["status"], x["registry"]) for x in trace.rows]
+    assert got == [(2015, 2015, "missing", "us-finland-test (possible)"),
+                   (2016, 2017, "explained", "us-finland-test")]
