@@ -393,8 +393,14 @@ app.add_typer(check_app, name="check")
 
 @check_app.command("atop")
 def check_atop(db: DbOpt = None, fmt: FormatOpt = Fmt.table,
-               data_dir: Annotated[str | None, typer.Option("--data-dir", help="peacesciencer data (default: ../shared/data/peacesciencer).")] = None) -> None:
-    """NATO co-membership per the registry against ATOP v5.1 defence pledges, 1949-2018."""
+               data_dir: Annotated[str | None, typer.Option("--data-dir", help="peacesciencer data (default: ../shared/data/peacesciencer).")] = None,
+               pledges: Annotated[bool, typer.Option("--pledges", help="Trace every ATOP defence pledge from an ally to a non-member (docs/atop-pledges.md).")] = False,
+               years: Annotated[str | None, typer.Option("--years", help="With --pledges: a span of years (default 1949-2018).")] = None) -> None:
+    """NATO co-membership per the registry against ATOP v5.1 defence pledges, 1949-2018 (--pledges: every pledge to a non-member)."""
+    if pledges:
+        from .research.pledge_trace import emit_trace
+
+        return emit_trace(_open(db), years, data_dir, fmt, emit)
     from .analytics.dyad_facts import nato_member_years
     from .analytics.panels import nato_atop_agreement
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..errors import InvalidData
 from ..model import rules
 from ..model.entities import Actor, Arrangement, Dataset, Source, floor_participations
+from .atop_disputes import read_disputes
 
 
 def shipped_path() -> Path:
@@ -265,6 +266,7 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     from .indicators import check_indicators  # indicator files (interface B): checked, not kept in the Dataset
 
     check_indicators(root, r, actors=actors, arrangements=arrangements, sources=sources)
+    read_disputes(r, root, actors, sources)  # data/checks/atop-disputes.yaml, if present
     if r.problems:
         raise InvalidData(r.problems)
     return ds
