@@ -15,6 +15,11 @@ import pytest
 
 from secnet import cli
 
+# The web fixtures (server, Chromium) live in one place so that a session opens one
+# Playwright driver: fixtures imported into two test modules are two fixtures, and a
+# second sync_playwright() inside the first one's loop fails.
+from .web_fixtures import browser, live_server, tab, web_app, web_db  # noqa: F401,E402 - fixtures
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 def _free_port() -> int:

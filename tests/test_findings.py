@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from secnet.findings import QUESTIONS, findings
 from secnet.registry import Registry, describe
 
-from .web_fixtures import browser, live_server, make_app, tab, web_app, web_db  # noqa: F401 - fixtures
+from .web_fixtures import make_app  # noqa: F401
 
 
 @pytest.fixture(scope="module")

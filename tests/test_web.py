@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from .web_fixtures import LiveServer, Tab, browser, live_server, make_app, tab, web_app, web_db  # noqa: F401 - fixtures
+from .web_fixtures import LiveServer, Tab, make_app  # noqa: F401
 
 PAGES = {
     "home": "/?at=2024-06-01",
