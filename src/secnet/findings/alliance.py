@@ -110,6 +110,25 @@ def cohesion(r: Registry, w, since=None) -> dict:
     )
 
 
+def _short(r: Registry, aid: str) -> str:
+    """An arrangement as running text names it: ``the European Union``, ``ANZUS`` (its first alias when the name is long)."""
+    a = r.arrangements[aid]
+    name = a.aliases[0] if len(a.name) > 45 and a.aliases else a.name
+    return name if name.isupper() else f"the {name}"
+
+
+def _pledge_phrase(r: Registry, aid: str, xs: list[dict]) -> str:
+    """``Austria, Finland and Sweden through the European Union (mutual assistance, treaty, from 21 allies)``."""
+    givers = sorted({a for x in xs for a in x["allies"]})
+    giver_text = the(r.actors[givers[0]].name) if len(givers) == 1 else f"{len(givers)} allies"
+    kinds = {x["type"].replace("_", " ") for x in xs}
+    binding = ("treaty" if all(x["binding"] for x in xs)
+               else "political" if not any(x["binding"] for x in xs) else "treaty and political")
+    names = sorted({the(r.actors[x["actor_id"]].name) for x in xs})
+    return (f"{join(names, 7)} through {_short(r, aid)} "
+            f"({join(sorted(kinds))}, {binding}, from {giver_text})")
+
+
 def back_door(r: Registry, w, since=None) -> dict:
     """Which non-members hold a defence pledge from allies, from whom, through what."""
     rows = coverage.backdoor_audit(r, w)
@@ -124,23 +143,23 @@ def back_door(r: Registry, w, since=None) -> dict:
         groups = []
     else:
         groups = sorted(by_arr.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        phrases = []
-        for aid, xs in groups[:3]:
-            givers = sorted({a for x in xs for a in x["allies"]})
-            giver_text = (the(r.actors[givers[0]].name) if len(givers) == 1 else f"{len(givers)} allies")
-            kinds = {x["type"].replace("_", " ") for x in xs}
-            binding = "treaty" if all(x["binding"] for x in xs) else "political" if not any(x["binding"] for x in xs) else "treaty and political"
-            phrases.append(f"{join(sorted(the(r.actors[x['actor_id']].name) for x in xs), 7)} through "
-                           f"the {r.arrangements[aid].name} ({join(sorted(kinds))}, {binding}, from {giver_text})")
-        more = len(groups) - 3
         held = [a for a in receivers if a in partners]
-        answer = (f"At {w.label}, {count(len(receivers), 'state')} outside NATO hold a defence pledge from at least one ally "
-                  f"through an arrangement other than NATO: {join(phrases)}"
-                  + (f", and {count(more, 'more arrangement')}" if more > 0 else "") + ".")
+        partner_groups = sorted(((aid, [x for x in xs if x["actor_id"] in partners]) for aid, xs in groups),
+                                key=lambda kv: (-len(kv[1]), kv[0]))
+        partner_groups = [(aid, xs) for aid, xs in partner_groups if xs]
         if held:
-            answer += (f" {capitalise(count(len(held), 'of them is a NATO partner', 'of them are NATO partners'))} "
-                       f"({join([the(r.actors[a].name) for a in held], 8)}): for them partnership comes with an allied "
-                       "defence pledge after all, the 'back door' to Article 5 that the brief warns of.")
+            answer = (f"At {w.label}, {count(len(held), 'NATO partner holds', 'NATO partners hold')} a defence pledge "
+                      f"from allies through an arrangement other than NATO, the 'back door' to Article 5 that the brief "
+                      f"warns of: {join([_pledge_phrase(r, aid, xs) for aid, xs in partner_groups[:6]])}"
+                      + (f", and {count(len(partner_groups) - 6, 'more arrangement')}" if len(partner_groups) > 6 else "")
+                      + ".")
+            answer += (f" In all {count(len(receivers), 'state')} outside NATO hold such a pledge, most through "
+                       f"{join([f'{_short(r, aid)} ({len(xs)})' for aid, xs in groups[:2]])}.")
+        else:
+            answer = (f"At {w.label} no NATO partner holds a defence pledge from allies outside NATO; "
+                      f"{count(len(receivers), 'state')} outside it do: "
+                      f"{join([_pledge_phrase(r, aid, xs) for aid, xs in groups[:3]])}"
+                      + (f", and {count(len(groups) - 3, 'more arrangement')}" if len(groups) > 3 else "") + ".")
     figures = [figure("non_members_with_pledges", len(receivers), "states"),
                figure("partners_with_pledges", len([a for a in receivers if a in partners]), "states",
                       "non-members with an allied pledge that are also NATO partners"),
