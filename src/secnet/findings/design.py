@@ -17,7 +17,7 @@ the partners that bring the same capabilities and could join.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..design import groupings
 from ..design import prioritise as prio
@@ -116,19 +116,39 @@ def _providers(r: Registry, w, need: dict[str, int], members: list[str]) -> list
 
 def _issue(r: Registry, w, issue: Issue, cands) -> dict:
     pool = [c for c in cands if issue.region is None or issue.region in r.actors[c.actor_id].regions]
-    need_text = join([f"{k.replace('_', ' ')} x{n}" for k, n in issue.need.items()])
+    # Among groups of the same size: allies first, then the actors engaged in the issue through more
+    # arrangements (the cost stays within 1 +- 0.01, so a smaller group always wins).
+    depth: dict[str, int] = {}
+    for f in _providers(r, w, issue.need, [c.actor_id for c in pool]):
+        depth[f.split(":", 1)[1]] = depth.get(f.split(":", 1)[1], 0) + 1
+    pool = [replace(c, cost=1 + 0.01 * (c.status != "ally") - 0.001 * min(depth.get(c.actor_id, 0), 9)) for c in pool]
+    need_text = "needing " + join([k.replace("_", " ") + (f" from {n} actors" if n > 1 else "")
+                                   for k, n in issue.need.items()])
     try:
         x = groupings.design_group(r, issue.need, w, candidates=pool, alternatives=0, formats=1)
     except SecnetError as e:
-        return {"issue": issue, "sentence": f"For {issue.title} no group of allies and partners"
-                f"{' in the region' if issue.region else ''} covers {need_text} at {w.label} ({e}).",
+        return {"issue": issue, "sentence": f"For {issue.title} ({need_text}) no group of allies and partners"
+                f"{' in the region' if issue.region else ''} covers the need at {w.label} ({e}).",
                 "group": [], "partners": [], "facts": []}
     group = [g["actor_id"] for g in x["group"]]
     able = sorted(c.actor_id for c in pool if c.status == "partner" and c.actor_id not in group
                   and c.capabilities & set(issue.need))
     in_group = [a for a in group if x["group"][group.index(a)]["status"] == "partner"]
+    facts = _providers(r, w, issue.need, group)
+    through: dict[str, list[str]] = {}
+    for f in facts:
+        arr, actor = f.split(":", 1)
+        through.setdefault(actor, []).append(arr)
+
+    def member(g: dict) -> str:
+        arrs = sorted(through.get(g["actor_id"], []), key=lambda a: (len(r.arrangements[a].issue_areas), a))  # the most specific first
+        via = _arrangement(r, arrs[0]) + (f" and {count(len(arrs) - 1, 'more arrangement')}" if len(arrs) > 1 else "") if arrs else ""
+        what = "" if set(g["provides"]) >= set(issue.need) else join([k.replace("_", " ") for k in g["provides"]])
+        inside = ", ".join(x for x in (what, f"through {via}" if via else "") if x)
+        return _name(r, g["actor_id"]) + (f" ({inside})" if inside else "")
+
     sentence = (f"For {issue.title} ({need_text}) the smallest group is {count(len(group), 'actor')}: "
-                f"{join([_name(r, a) for a in group])}")
+                f"{join([member(g) for g in x['group']])}")
     if in_group:
         sentence += f", bringing in the partner{'s' if len(in_group) > 1 else ''} {join([_name(r, a) for a in in_group])}"
     if able:
@@ -137,7 +157,13 @@ def _issue(r: Registry, w, issue: Issue, cands) -> dict:
     elif not in_group:
         sentence += "; no partner brings these capabilities"
     return {"issue": issue, "sentence": sentence + ".", "group": group, "partners": in_group, "able": able,
-            "facts": _providers(r, w, issue.need, group)}
+            "facts": facts}
+
+
+def _arrangement(r: Registry, aid: str) -> str:
+    """An arrangement as running text names it: its name, or its first alias when the name is long."""
+    a = r.arrangements[aid]
+    return a.aliases[0] if len(a.name) > 45 and a.aliases else a.name
 
 
 def groupings_finding(r: Registry, w, since=None) -> dict:
@@ -153,8 +179,8 @@ def groupings_finding(r: Registry, w, since=None) -> dict:
         "groupings", "Who should work together", " ".join(x["sentence"] for x in results),
         figures=figures,
         facts=list(dict.fromkeys(f for x in results for f in [*x["group"], *x["facts"]])),
-        method=("exact set multicover (HiGHS) over allies and partners at the date, one provider per actor, allies preferred "
-               "among groups of the same size; capabilities from the thematic arrangements each actor takes part in; "
+        method=("exact set multicover (HiGHS) over allies and partners at the date, one provider per actor; among groups "
+               "of the same size allies first, then the actors that work on the issue in more arrangements; capabilities from the thematic arrangements each actor takes part in; "
                "issues: " + "; ".join(f"{i.title} = " + ",".join(f"{k}={n}" for k, n in i.need.items())
                                       + (f" (actors tagged {i.region})" if i.region else "") for i in STANDING_ISSUES)),
         caveats=["An actor's capabilities are the issue areas of the Centres of Excellence, formats and initiatives it takes part in: "
