@@ -87,6 +87,12 @@ def emit(data: Any, fmt: Fmt, columns: list[str] | None = None, title: str | Non
 PART_COLS = ["actor_id", "name", "role", "start", "end", "certain", "cow_code", "sources"]
 
 
+def _lead(text: str) -> None:
+    """The plain sentence a table-format answer opens with (secnet.findings.lead)."""
+    Console(width=max(100, Console().width)).print(text, markup=False, highlight=False)
+    typer.echo("")
+
+
 def _say(line: str | None) -> None:
     """One explanatory line on stderr (why a result is empty or filtered), if there is one."""
     if line:
@@ -293,6 +299,10 @@ def audit(at: AtOpt = None,
         from .partnership import why_empty
 
         _say(why_empty(r, "audit", at=at))
+    if fmt is Fmt.table:
+        from .findings.lead import audit_lead
+
+        _lead(audit_lead(r, rows, at))
     emit(rows, fmt, ["actor_id", "name", "arrangement_id", "type", "binding", "n_allies", "since", "allies"],
          title=f"back-door audit at {reg.window(at).label}: {len({x['actor_id'] for x in rows})} non-members covered")
 
@@ -325,9 +335,13 @@ def impact(fmt_id: Annotated[str | None, typer.Argument(metavar="FORMAT", help="
                                       "n_new_cross_line_ties", "ei_change", "ei_weighted_change"])
         return
     x = format_impact(r, fmt_id, at)
+    from .findings.lead import impact_lead
+
+    x["summary"] = impact_lead(r, x, at)
     if fmt is not Fmt.table:
         emit(x if fmt is Fmt.json else x["cross_line_ties"], fmt)
         return
+    _lead(x["summary"])
     emit({k: x[k] for k in ("format", "at", "members_in_nato", "members_outside_nato", "n_allies_left_out", "allies_left_out",
                             "cohesion_change")}, fmt, title=f"impact of {x['name']}")
     emit(x["cross_line_ties"], fmt, ["ally", "non_member", "only_via_format", "also_via"], title="cross-line ties")
@@ -519,6 +533,11 @@ def prioritise(at: AtOpt = None,
     x = (p.acceptability(_open(db, scenario), at, draws=10_000 if draws is None else draws, seed=0 if seed is None else seed,
                          uncertainty=0.0 if uncertainty is None else uncertainty, **kw) if smaa
          else p.prioritise(_open(db, scenario), at, **kw))
+    from .findings.lead import prioritise_lead
+
+    x["summary"] = prioritise_lead(x, smaa)
+    if fmt is Fmt.table:
+        _lead(x["summary"])
     if fmt is Fmt.json:
         emit(x, fmt)
         return
@@ -555,16 +574,21 @@ def group(need: Annotated[str, typer.Argument(metavar="NEED", help="Capabilities
     """The cheapest group of actors that covers an issue's capabilities (exact integer program), with alternatives."""
     from .design.groupings import design_group
 
-    x = design_group(_open(db, scenario), need, at, candidates=candidates, allow_partners=partners, allow_organisations=organisations,
+    r = _open(db, scenario)
+    x = design_group(r, need, at, candidates=candidates, allow_partners=partners, allow_organisations=organisations,
                      allow_private=private, allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
                      exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation, alternatives=alternatives)
     if not x["alternatives"]:
         from .partnership import why_empty
 
         _say(why_empty(None, "alternatives"))
+    from .findings.lead import group_lead
+
+    x["summary"] = group_lead(r, x)
     if fmt is not Fmt.table:
         emit(x if fmt is Fmt.json else x["group"], fmt)
         return
+    _lead(x["summary"])
     emit(x["group"], fmt, ["actor_id", "name", "status", "framework_nation", "provides"], title=f"group at {x['at']}: {x['size']} actors, cost {x['cost']}")
     emit(x["alternatives"], fmt, ["rank", "members", "size", "cost", "n_non_allies", "instead_of", "adds"], title="next-best groups")
     emit(x["closest_formats"], fmt, ["arrangement_id", "name", "jaccard", "only_in_group", "only_in_format"], title="closest existing formats")

@@ -236,8 +236,13 @@ def impact_all(r: Reg, at: At = None) -> list[dict]:
 
 @router.get("/impact/{ident}", tags=["analytics"])
 def impact(ident: str, r: Reg, at: At = None) -> dict:
-    """What a format does to the alliance: who it leaves out, cross-line ties, overlaps, cohesion change."""
-    return formats.format_impact(r, ident, at)
+    """What a format does to the alliance: who it leaves out, cross-line ties, overlaps, cohesion change.
+
+    ``summary`` says it in plain words (secnet.findings.lead)."""
+    from ..findings.lead import impact_lead
+
+    out = formats.format_impact(r, ident, at)
+    return {"summary": impact_lead(r, out, at), **out}
 
 
 @router.get("/timeline/{ident}", tags=["analytics"])
@@ -305,13 +310,17 @@ def prioritise(r: Reg, at: At = None, aim: str = "general",
 
     SMAA rows: ``share_rank_1``... (share of weight draws giving that rank), ``expected_rank``,
     ``holistic_acceptability``, ``confidence``. ``draws``, ``seed`` and ``uncertainty`` without ``smaa``
-    are ignored with a note in ``notes``.
+    are ignored with a note in ``notes``. ``summary`` says the ranking in plain words.
     """
+    from ..findings.lead import prioritise_lead
+
     kw = dict(aim_name=aim, actors=_ids(actors) or None, threat=threat or None, weights=weights or None, method=method)
     if smaa:
-        return prio.acceptability(r, at, draws=2000 if draws is None else draws, seed=0 if seed is None else seed,
-                                  uncertainty=0.0 if uncertainty is None else uncertainty, **kw)
+        out = prio.acceptability(r, at, draws=2000 if draws is None else draws, seed=0 if seed is None else seed,
+                                 uncertainty=0.0 if uncertainty is None else uncertainty, **kw)
+        return {"summary": prioritise_lead(out, smaa=True), **out}
     out = prio.prioritise(r, at, **kw)
+    out = {"summary": prioritise_lead(out), **out}
     given = [n for n, v in (("draws", draws), ("seed", seed), ("uncertainty", uncertainty)) if v is not None]
     if given:
         out["notes"] = [*out["notes"], f"{', '.join(given)} apply only with smaa=true and were ignored"]
@@ -323,8 +332,13 @@ def group(r: Reg, need: Annotated[str, Query(description="Capabilities and minim
           at: At = None, include: Ids = None, exclude: Ids = None, max_size: Annotated[int | None, Query(ge=1, le=500)] = None,
           framework_nation: bool = False, partners: bool = True, organisations: bool = True, private: bool = False,
           others: bool = False, prefer_allies: bool = True, alternatives: Annotated[int, Query(ge=0, le=10)] = 3) -> dict:
-    """The cheapest group of actors that covers an issue's capabilities (exact integer program), with alternatives."""
-    return groupings.design_group(r, need, at, allow_partners=partners, allow_organisations=organisations, allow_private=private,
-                                  allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
-                                  exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation,
-                                  alternatives=alternatives)
+    """The cheapest group of actors that covers an issue's capabilities (exact integer program), with alternatives.
+
+    ``summary`` says the group in plain words."""
+    from ..findings.lead import group_lead
+
+    out = groupings.design_group(r, need, at, allow_partners=partners, allow_organisations=organisations, allow_private=private,
+                                 allow_others=others, prefer_allies=prefer_allies, must_include=_ids(include),
+                                 exclude=_ids(exclude), max_size=max_size, framework_nation=framework_nation,
+                                 alternatives=alternatives)
+    return {"summary": group_lead(r, out), **out}

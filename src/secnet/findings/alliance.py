@@ -54,6 +54,19 @@ def _ei_sentence(r: Registry, x: dict, detail: dict) -> str:
     return f"For the alliance, {moved}."
 
 
+def format_sentences(r: Registry, detail: dict, allies: int) -> list[str]:
+    """What one format does to the alliance, in two sentences (``detail`` from ``formats.format_impact``)."""
+    outside = [the(r.actors[a].name) for a in detail["members_outside_nato"]]
+    inside = [the(r.actors[a].name) for a in detail["members_in_nato"]]
+    ties = detail["cross_line_ties"]
+    also = sorted({v for t in ties for v in t["also_via"]})
+    tie_text = (f"ties {join(outside, 6)} to {join(inside, 6)}" if outside and inside else "draws no tie across the line")
+    if ties and not detail["n_new_cross_line_ties"]:
+        tie_text += f", ties that already run through {count(len(also), 'other arrangement')}"
+    return [f"{detail['name']} leaves {detail['n_allies_left_out']} of {allies} allies out and {tie_text}.",
+            _ei_sentence(r, detail, detail)]
+
+
 def cohesion(r: Registry, w, since=None) -> dict:
     """Which formats leave allies out, and what the brief's format does to the alliance's cohesion."""
     ranking = formats.impact_all(r, w)
@@ -68,15 +81,8 @@ def cohesion(r: Registry, w, since=None) -> dict:
     parts, facts, figures = [first], [x["format"] for x in outsiders], []
     if focus is not None:
         detail = formats.format_impact(r, focus["format"], w)
-        outside = [the(r.actors[a].name) for a in detail["members_outside_nato"]]
-        inside = [the(r.actors[a].name) for a in detail["members_in_nato"]]
-        ties = detail["cross_line_ties"]
-        also = sorted({v for t in ties for v in t["also_via"]})
-        tie_text = (f"ties {join(outside)} to {join(inside)}" if outside and inside else "draws no tie across the line")
-        if ties and not detail["n_new_cross_line_ties"]:
-            tie_text += f", ties that already run through {count(len(also), 'other arrangement')}"
-        parts.append(f"{detail['name']} leaves {focus['n_allies_left_out']} of {allies} allies out and {tie_text}.")
-        parts.append(_ei_sentence(r, focus, detail))
+        parts += format_sentences(r, detail, allies)
+        also = sorted({v for t in detail["cross_line_ties"] for v in t["also_via"]})
         facts = [focus["format"], *(f"{focus['format']}:{a}" for a in detail["members"]), *also[:5], *facts]
         figures += [figure(f"{focus['format']}_allies_left_out", focus["n_allies_left_out"], "allies", f"of {allies} allies"),
                     figure(f"{focus['format']}_new_cross_line_ties", focus["n_new_cross_line_ties"], "ties",
@@ -129,10 +135,8 @@ def _pledge_phrase(r: Registry, aid: str, xs: list[dict]) -> str:
             f"({join(sorted(kinds))}, {binding}, from {giver_text})")
 
 
-def back_door(r: Registry, w, since=None) -> dict:
-    """Which non-members hold a defence pledge from allies, from whom, through what."""
-    rows = coverage.backdoor_audit(r, w)
-    partners = {p["actor_id"] for p in r.partners("nato", at=w)}
+def back_door_answer(r: Registry, rows: list[dict], w, partners: set[str]) -> str:
+    """The back-door answer for audit rows (``coverage.backdoor_audit``): partners first, then the total."""
     by_arr: dict[str, list[dict]] = defaultdict(list)
     for x in rows:
         by_arr[x["arrangement_id"]].append(x)
@@ -140,7 +144,6 @@ def back_door(r: Registry, w, since=None) -> dict:
     if not rows:
         answer = (f"At {w.label} no state outside NATO holds a defence pledge from an ally through another arrangement "
                   "in the registry; try an earlier date (e.g. --at 2021-10-01) to see Finland and Sweden before they joined.")
-        groups = []
     else:
         groups = sorted(by_arr.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         held = [a for a in receivers if a in partners]
@@ -153,13 +156,26 @@ def back_door(r: Registry, w, since=None) -> dict:
                       f"warns of: {join([_pledge_phrase(r, aid, xs) for aid, xs in partner_groups[:6]])}"
                       + (f", and {count(len(partner_groups) - 6, 'more arrangement')}" if len(partner_groups) > 6 else "")
                       + ".")
-            answer += (f" In all {count(len(receivers), 'state')} outside NATO hold such a pledge, most through "
+            answer += (f" In all {count(len(receivers), 'state outside NATO holds', 'states outside NATO hold')} such a pledge, most through "
                        f"{join([f'{_short(r, aid)} ({len(xs)})' for aid, xs in groups[:2]])}.")
         else:
             answer = (f"At {w.label} no NATO partner holds a defence pledge from allies outside NATO; "
                       f"{count(len(receivers), 'state')} outside it do: "
                       f"{join([_pledge_phrase(r, aid, xs) for aid, xs in groups[:3]])}"
                       + (f", and {count(len(groups) - 3, 'more arrangement')}" if len(groups) > 3 else "") + ".")
+    return answer
+
+
+def back_door(r: Registry, w, since=None) -> dict:
+    """Which non-members hold a defence pledge from allies, from whom, through what."""
+    rows = coverage.backdoor_audit(r, w)
+    partners = {p["actor_id"] for p in r.partners("nato", at=w)}
+    by_arr: dict[str, list[dict]] = defaultdict(list)
+    for x in rows:
+        by_arr[x["arrangement_id"]].append(x)
+    receivers = sorted({x["actor_id"] for x in rows})
+    groups = sorted(by_arr.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    answer = back_door_answer(r, rows, w, partners)
     figures = [figure("non_members_with_pledges", len(receivers), "states"),
                figure("partners_with_pledges", len([a for a in receivers if a in partners]), "states",
                       "non-members with an allied pledge that are also NATO partners"),

@@ -175,8 +175,10 @@ def world(r: Registry, at: str | None = None) -> dict:
 
 def audit(r: Registry, at: str | None = None) -> dict:
     """The back-door audit at ``at``: non-members holding a defence pledge from an ally outside NATO."""
+    from ..findings.lead import audit_lead
+
     rows = coverage.backdoor_audit(r, at)
-    return {"at": _at(at), "rows": rows, "n_actors": len({x["actor_id"] for x in rows}),
+    return {"at": _at(at), "rows": rows, "summary": audit_lead(r, rows, at), "n_actors": len({x["actor_id"] for x in rows}),
             "n_binding": sum(x["binding"] for x in rows), "source_index": source_index(r, rows)}
 
 
@@ -187,7 +189,10 @@ def format_ranking(r: Registry, at: str | None = None) -> dict:
 
 def format_detail(r: Registry, ident: str, at: str | None = None) -> dict:
     """The impact of one format (see :func:`secnet.analytics.formats.format_impact`)."""
+    from ..findings.lead import impact_lead
+
     data = formats.format_impact(r, ident, at)
+    data["summary"] = impact_lead(r, data, at)
     data["names"] = {a: r.actors[a].name for a in {*data["members"], *data["allies_left_out"]}}
     return data
 
@@ -226,8 +231,10 @@ def prioritise(r: Registry, at: str | None, query: Mapping[str, str]) -> dict:
     sensitivity = _flag(query, "sensitivity", "aim" in query, False)
     common = {"aim_name": query.get("aim") or "general", "method": query.get("method") or "weighted_sum",
               "weights": weights or None}
+    from ..findings.lead import prioritise_lead
+
     result = (prio.acceptability(r, at, draws=2000, **common) if sensitivity else prio.prioritise(r, at, **common))
-    return {**result, "sensitivity": sensitivity, "methods": list(prio.METHODS),
+    return {**result, "summary": prioritise_lead(result, smaa=sensitivity), "sensitivity": sensitivity, "methods": list(prio.METHODS),
             "aims": [{"name": a.name, "description": a.description} for a in prio.AIMS.values()]}
 
 
@@ -245,6 +252,8 @@ def grouping(r: Registry, at: str | None, query) -> dict:
             "include": query.get("include", ""), "exclude": query.get("exclude", "")}
     for name, default in (("partners", True), ("organisations", True), ("prefer_allies", True), ("framework_nation", False)):
         form[name] = _flag(query, name, submitted, default)
+    from ..findings.lead import group_lead
+
     result, infeasible = None, []
     if need:
         try:
@@ -253,6 +262,7 @@ def grouping(r: Registry, at: str | None, query) -> dict:
                 prefer_allies=form["prefer_allies"], framework_nation=form["framework_nation"],
                 max_size=_int(form["max_size"], "largest group"), must_include=ids(form["include"]),
                 exclude=ids(form["exclude"]))
+            result["summary"] = group_lead(r, result)
         except groupings.Infeasible as e:  # an answer, not an error: the form stays to adjust the need
             infeasible = e.reasons
     return {"form": form, "result": result, "infeasible": infeasible, "capabilities": list(vocab.CAPABILITIES)}
