@@ -85,3 +85,10 @@ def test_api_and_pages_carry_the_same_sentence(web_app):
     assert "Finland" in client.get("/audit", params={"at": "2021-10-01"}).text.split('id="summary">')[1].split("</p>")[0]
     group = client.get("/api/v1/group", params={"need": "cyber=3", "at": "2024-06-01"}).json()
     assert group["summary"].startswith("At 2024-06-01 the cheapest group that covers cyber from 3 actors is 3 actors")
+
+
+def test_overview_opens_with_the_stocktaking_answer(run):
+    res = run("overview", "--at", "2022-06-01")
+    assert res.code == 0, res.err
+    lead = _first_paragraph(res.out)
+    assert lead.startswith("On 2022-06-01 NATO has 30 members and 40 partner states")

@@ -263,7 +263,8 @@ def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> 
     """The state of NATO's partnerships at a date: members, partners by framework, formats."""
     from .reports.overview import overview as build, sections
 
-    data = build(_open(db), at=at)
+    r = _open(db)
+    data = build(r, at=at)
     if fmt is Fmt.json:
         emit(data, fmt)
         return
@@ -277,6 +278,9 @@ def overview(at: AtOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> 
                  for f in data["formats"]]
         emit(rows, fmt, ["section", "id", "name", "detail", "since"])
         return
+    from .findings import findings
+
+    _lead(findings(r, at, questions=("stocktaking",))[0]["answer"])
     for section in sections(data):
         emit(section["rows"], fmt, section["columns"], title=section["title"])
 
