@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import fmt, measure, peak_mb, print_text_table  # noqa: E402
 
-from secnet.analytics import panels as P  # noqa: E402
-from secnet.analytics.research_data import clear_cache, read_peacesciencer  # noqa: E402
+from secnet.research import panels as P  # noqa: E402
+from secnet.research.data import clear_cache, read_peacesciencer  # noqa: E402
 
 #: peacesciencer 1.2.9 on this machine kind (seconds, fastest and slowest run).
 R_CREATE = (2.5, 3.7)

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import fmt, measure, peak_mb, print_text_table  # noqa: E402
 
-from secnet.analytics.research_data import clear_cache, read_peacesciencer  # noqa: E402
-from secnet.analytics.similarity import alliance_similarity  # noqa: E402
+from secnet.research.data import clear_cache, read_peacesciencer  # noqa: E402
+from secnet.research.similarity_panel import alliance_similarity  # noqa: E402
 
 #: peacesciencer's published tau-b method, all dyad-years 1816-2012, this machine kind.
 R_TAUB = 152.5

@@ -22,6 +22,50 @@ from .web_fixtures import browser, live_server, tab, web_app, web_db  # noqa: F4
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
+REPO = HERE.parent
+
+# The research engine caches reference files in the user cache dir: the suite uses its own
+# (set before any test runs, so subprocesses inherit it too), never the user's.
+_CACHE = tempfile.mkdtemp(prefix="secnet-test-cache-")
+os.environ["SECNET_CACHE_DIR"] = _CACHE
+
+#: Tool directories that tests may fill (byte code, pytest and hypothesis state).
+_TOOL_PATHS = ("__pycache__", ".pytest_cache", ".hypothesis", ".venv/", "node_modules/", ".egg-info/")
+
+
+def working_tree_state(repo: Path = REPO) -> set[str] | None:
+    """``git status --porcelain --ignored`` of the checkout, without tool directories; None outside git.
+
+    Ignored files count too: a test that leaves ``x.sqlite`` or ``out/`` in the
+    checkout wrote into it, even if git would not commit the file.
+    """
+    try:
+        done = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--ignored"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return {line for line in done.stdout.splitlines() if line and not any(t in line for t in _TOOL_PATHS)}
+
+
+def pytest_sessionstart(session):
+    session.config._secnet_tree = working_tree_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when the working tree changed during the suite (a test wrote into the checkout)."""
+    shutil.rmtree(_CACHE, ignore_errors=True)
+    before = getattr(session.config, "_secnet_tree", None)
+    after = working_tree_state()
+    if before is None or after is None or before == after:
+        return
+    changed = sorted((after - before) | (before - after))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = "the working tree changed during the tests (write to tmp_path instead): " + "; ".join(changed[:10])
+    if reporter is not None:
+        reporter.write_line(f"FAILED {message}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 def _free_port() -> int:
     import socket
 

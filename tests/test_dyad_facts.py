@@ -2,8 +2,8 @@
 
 import pytest
 
-from secnet.analytics import dyad_facts
-from secnet.analytics.panels import add_secnet, dyad_years, nato_atop_agreement
+from secnet.research import dyad_facts
+from secnet.research.panels import add_secnet, dyad_years, nato_atop_agreement
 from secnet.registry import Registry
 
 

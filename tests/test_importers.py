@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import rdata
 
-from secnet.analytics import panels as P
-from secnet.analytics.research_data import read_peacesciencer
+from secnet.research import panels as P
+from secnet.research.data import read_peacesciencer
 from secnet.errors import InvalidData, InvalidInput
-from secnet.ingest import atop, cow
+from secnet.research.readers import atop, cow
 
 HERE = Path(__file__).parent / "fixtures" / "research"
 

@@ -251,7 +251,7 @@ def test_version_3_database_is_migrated_to_hold_not_after_dates(db_url, mini):
 
 
 def test_dyad_years_mark_the_uncertain_window(tq):
-    from secnet.analytics.dyad_facts import secnet_dyad_years
+    from secnet.research.dyad_facts import secnet_dyad_years
 
     edit(tq / "arrangements" / "nato.yaml", '{actor: DEU, role: member, start: "1955-05-06"', '{actor: DEU, role: member, start: "[1955-01..1956]"')
     d = secnet_dyad_years(Registry.from_yaml(tq), years=(1955, 2020))
@@ -268,7 +268,7 @@ def test_dyad_years_mark_the_uncertain_window(tq):
     assert (row(2, 200, 2016)["secnet_shared_formats"], row(2, 200, 2016)["secnet_uncertain"]) == (1, 1)
     assert (row(2, 200, 2018)["secnet_shared_formats"], row(2, 200, 2018)["secnet_uncertain"]) == (1, 0)
     # merged onto a COW dyad-year panel the flag comes along; dyad-years without any tie are certain (0)
-    from secnet.analytics.panels import add_secnet, dyad_years
+    from secnet.research.panels import add_secnet, dyad_years
 
     out = add_secnet(dyad_years(system="cow", directed=True, years=(2016, 2016)), d)
     flag = {(a, b): v for a, b, v in out[["ccode1", "ccode2", "secnet_uncertain"]].itertuples(index=False)}

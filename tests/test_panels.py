@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secnet.analytics import panels as P
-from secnet.analytics.research_data import ENV_VAR, clear_cache, peacesciencer_dir, read_peacesciencer
+from secnet.research import panels as P
+from secnet.research.data import ENV_VAR, clear_cache, peacesciencer_dir, read_peacesciencer
 from secnet.errors import InvalidData, InvalidInput, SecnetError
 
 # The shared research data are part of the project's set-up (../shared beside the repo):
@@ -120,7 +120,7 @@ def test_gleditsch_ward_panel_uses_gw_codes_and_is_symmetric():
 
 
 def test_a_supplied_state_list_builds_the_panel(tmp_path):
-    from secnet.ingest.cow import read_cow_states
+    from secnet.research.readers.cow import read_cow_states
 
     states = read_cow_states("tests/fixtures/research/states2016.csv")
     panel = P.dyad_years(years=(1975, 1976), states=states)
@@ -471,7 +471,7 @@ def test_build_panel_refuses_unknown_steps_and_a_missing_registry_table():
 
 
 def test_panels_are_written_as_the_file_name_says(tmp_path):
-    from secnet.analytics.research_data import write_table
+    from secnet.research.data import write_table
 
     panel = P.add_igos(P.dyad_years(years=(2014, 2015)))
     write_table(panel, tmp_path / "panel.csv.gz")

@@ -90,7 +90,7 @@ def r():
 
 def require_research_data():
     """The shared research data must be there (CI has ../shared beside the repo): a missing copy fails."""
-    from secnet.analytics.research_data import peacesciencer_dir
+    from secnet.research.data import peacesciencer_dir
 
     return peacesciencer_dir()
 
@@ -177,7 +177,7 @@ def test_registry_criteria_by_hand(r):
 
 
 def test_research_criteria_come_from_peacesciencer_by_cow_code(r):
-    from secnet.analytics.research_data import read_peacesciencer
+    from secnet.research.data import read_peacesciencer
 
     require_research_data()
     t = P.criteria_table(r, "2019-06-01", aim_name="baltic")
@@ -194,7 +194,7 @@ def test_research_criteria_come_from_peacesciencer_by_cow_code(r):
 
 
 def test_alignment_is_mean_s_with_the_allies_portfolios(r):
-    from secnet.analytics.similarity import alliance_similarity
+    from secnet.research.similarity_panel import alliance_similarity
 
     require_research_data()
     t = P.criteria_table(r, "2010-06-01", aim_name="baltic")

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import kendalltau
 
-from secnet.analytics import similarity as S
-from secnet.analytics.research_data import peacesciencer_dir, read_peacesciencer
+from secnet.research import similarity_panel as S
+from secnet.research.data import peacesciencer_dir, read_peacesciencer
 from secnet.errors import InvalidData, InvalidInput, SecnetError
 
 # The shared research data are part of the project's set-up (../shared beside the repo):
@@ -254,7 +254,7 @@ def test_valued_alliances_rank_obligations():
 
 
 def test_cow_alliances_from_the_official_file_give_the_same_scores_as_their_levels():
-    from secnet.ingest.cow import read_cow_alliance_dyad_years
+    from secnet.research.readers.cow import read_cow_alliance_dyad_years
 
     cow = read_cow_alliance_dyad_years("tests/fixtures/research/alliance_v4.1_by_dyad_yearly.csv")
     from_file = S.alliance_similarity(cow, measures=["taub", "s", "kappa", "pi"], coverage=(1949, 1950))

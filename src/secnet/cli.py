@@ -19,9 +19,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import registry as reg
 from .errors import InvalidData, SecnetError
-from .model.dates import shown
+
+
+class _OnFirstUse:
+    """A module imported on first attribute access, so that ``secnet --help`` loads no
+    SQLAlchemy, pydantic, pandas or numpy (each command imports what it needs)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
+reg = _OnFirstUse("secnet.registry")
+
+
+def shown(value: str) -> str:
+    from .model.dates import shown as _shown
+
+    return _shown(value)
 
 app = typer.Typer(
     name="secnet",
@@ -419,10 +439,9 @@ def check_atop(db: DbOpt = None, fmt: FormatOpt = Fmt.table,
         from .research.pledge_trace import emit_trace
 
         return emit_trace(_open(db), years, data_dir, fmt, emit)
-    from .analytics.dyad_facts import nato_member_years
-    from .analytics.panels import nato_atop_agreement
+    from . import research
 
-    rep = nato_atop_agreement(nato_member_years(_open(db)), data_dir=data_dir)
+    rep = research.nato_atop_agreement(research.nato_member_years(_open(db)), data_dir=data_dir)
     emit({"years": f"{rep.years[0]}-{rep.years[1]}", "both_nato_dyad_years": rep.dyad_years,
           "atop_defense_1": rep.agreeing, "agreement": round(rep.share, 6), "disagreements": len(rep.disagreements)},
          fmt, title="NATO (secnet) vs ATOP v5.1 defence pledges")
@@ -465,17 +484,15 @@ def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow o
           add: Annotated[str, typer.Option("--add", help="Steps: atop,igos,democracy,nmc,contiguity,mindist,capital_distance,majors,secnet.")] = "atop,igos,democracy,nmc",
           years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """A peacesciencer-style dyad-year panel (extended with secnet's registry through today)."""
-    from .analytics.dyad_facts import secnet_dyad_years
-    from .analytics.panels import build_panel
-    from .analytics.research_data import check_target, write_table
+    from . import research
 
-    check_target(to)
-    table = secnet_dyad_years(_open(db)) if "secnet" in add.lower() else None
+    research.check_target(to)
+    table = research.secnet_dyad_years(_open(db)) if "secnet" in add.lower() else None
     bar, update = _progress_bar("panel")
     with bar:
-        frame = build_panel(system, directed, add, years, secnet=table, data_dir=data_dir, progress=update)
-    path = write_table(frame, to)
-    emit({"file": str(path), "rows": len(frame), "columns": ", ".join(frame.columns)}, fmt, title="panel written")
+        built = research.panel(system, directed, add, years, secnet=table, data_dir=data_dir, progress=update)
+    path = built.write(to)
+    emit({"file": str(path), "rows": len(built), "columns": ", ".join(built.columns)}, fmt, title="panel written")
 
 
 @app.command()
@@ -484,18 +501,38 @@ def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help
                file: Annotated[str | None, typer.Option("--file", help="An official ATOP or COW dyad-year file.")] = None,
                years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Alliance-portfolio similarity per dyad-year: Kendall tau-b, Signorino-Ritter S, Cohen's kappa, Scott's pi."""
-    from .analytics.dyad_facts import secnet_dyad_years
-    from .analytics.research_data import check_target, write_table
-    from .analytics.similarity import alliance_similarity, load_alliances
+    from . import research
 
-    check_target(to)
-    table = secnet_dyad_years(_open(db)) if source.lower() == "secnet" else None
-    alliances = load_alliances(source, path=file, table=table, data_dir=data_dir)
+    research.check_target(to)
+    table = research.secnet_dyad_years(_open(db)) if source.lower() == "secnet" else None
     bar, update = _progress_bar("similarity")
     with bar:
-        frame = alliance_similarity(alliances, measures=measure, years=years, data_dir=data_dir, progress=update)
-    path = write_table(frame, to)
+        frame = research.similarity(source, measure, years, file=file, table=table, data_dir=data_dir, progress=update)
+    path = research.write_table(frame, to)
     emit({"file": str(path), "rows": len(frame), "columns": ", ".join(frame.columns)}, fmt, title="similarity written")
+
+
+cache_app = typer.Typer(help="The reference-data cache: columnar copies of the research files (docs/research.md).",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """List the cached reference tables: rows, source, sizes, when built, fresh/stale/damaged."""
+    from .research.cache import cache_info as info, reference_cache_dir
+
+    rows = info()
+    emit(rows, fmt, ["table", "rows", "source_bytes", "cache_bytes", "built", "state", "cache_file"],
+         title=f"reference cache {reference_cache_dir()}: {len(rows)} tables")
+
+
+@cache_app.command("clear")
+def cache_clear(db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
+    """Delete the cached reference tables (they are rebuilt on next use)."""
+    from . import research
+
+    emit(research.clear_cache(), fmt, title="reference cache cleared")
 
 
 # --- design tools (issue 7) -------------------------------------------------------------------

@@ -134,7 +134,7 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in [
               "Composite Index of National Capability, latest year up to --at with a value"),
     Criterion("threat_distance", "cost", "km", "CShapes 2.0 minimum distance via peacesciencer cow_mindist (to 2019)",
               "minimum distance between the actor's and the threat's borders (0 = shared border); closer = more relevant"),
-    Criterion("alignment", "benefit", "S (-1 to 1)", "ATOP v5.1 via peacesciencer atop_alliance (to 2018); secnet.analytics.similarity",
+    Criterion("alignment", "benefit", "S (-1 to 1)", "ATOP v5.1 via peacesciencer atop_alliance (to 2018); secnet.research.similarity",
               "foreign-policy alignment: mean Signorino-Ritter S of the actor's alliance portfolio with each NATO member's, "
               "latest ATOP year up to --at"),
 ]}
@@ -392,19 +392,14 @@ def _cow_codes(r: Registry, ids: list[str], w: Window) -> list[int | None]:
 
 def research_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     """One research table (peacesciencer: ``cow_nmc``, ``cow_mindist``...): the only place prioritisation reads them."""
-    from ..analytics.research_data import read_peacesciencer
+    from .. import research
 
-    return read_peacesciencer(name, data_dir)
+    return research.read_reference(name, data_dir)
 
 
 def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndarray | None:
     """Mean Signorino-Ritter S of each alternative's ATOP alliance portfolio with the NATO members' portfolios."""
-    try:
-        from ..analytics.similarity import alliance_similarity
-    except ImportError:
-        unavailable["alignment"] = "secnet.analytics.similarity is not available"
-        notes.append("alignment: left out; secnet.analytics.similarity is not available")
-        return None
+    from .. import research
     if NATO not in r.arrangements:
         unavailable["alignment"] = "the registry has no 'nato' arrangement"
         return None
@@ -412,7 +407,7 @@ def _alignment_column(r, ids, w, data_dir, notes, unavailable, years) -> np.ndar
     ally_codes = {c for c in _cow_codes(r, allies, w) if c is not None}
     try:
         year = min(w.first.year, int(research_table("atop_alliance", data_dir).year.max()))
-        sim = alliance_similarity("atop", measures="s", years=[year], data_dir=data_dir)
+        sim = research.similarity(source="atop", measures="s", years=[year], data_dir=data_dir)
     except SecnetError as e:
         unavailable["alignment"] = f"research data unavailable ({e})"
         return None

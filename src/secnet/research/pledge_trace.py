@@ -29,7 +29,7 @@ Each dyad-year gets one **status**:
 
 Rows are one per directed dyad and contiguous span of years with the same
 status, arrangements and dispute. States are matched by every COW code they
-held in the year (:func:`secnet.analytics.dyad_facts._cow_codes`).
+held in the year (:func:`secnet.research.dyad_facts._cow_codes`).
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# Imports from modules the `research` engineer is moving into secnet.research (kept in one place).
-from ..analytics.dyad_facts import _cow_codes
-from ..analytics.panels import DataDir, _table, parse_years
 from ..analytics.coverage import pledge_rows
 from ..errors import InvalidInput
 from ..ingest.atop_disputes import AtopDispute, load_disputes
 from ..model import vocab
 from ..registry import Registry, window
+from .dyad_facts import _cow_codes
+from .joins import _table
+from .years import DataDir, parse_years
 
 ATOP_YEARS = (1949, 2018)
 STATUSES = ("explained", "disputed", "missing")

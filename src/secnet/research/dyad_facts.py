@@ -23,10 +23,10 @@ column                         meaning (the tie holds at any time in the year)
 
 States are mapped to every COW code they held during the year (Germany in 1990
 appears as 260 and as 255). Feed the table to
-:func:`secnet.analytics.panels.add_secnet`; dyad-years without a row are zero.
+:func:`secnet.research.panels.add_secnet`; dyad-years without a row are zero.
 
 :func:`nato_member_years` is the state-year table of NATO membership (any time
-in the year) that :func:`secnet.analytics.panels.nato_atop_agreement` compares
+in the year) that :func:`secnet.research.panels.nato_atop_agreement` compares
 with ATOP.
 """
 
@@ -40,7 +40,7 @@ import pandas as pd
 from ..model import vocab
 from ..model.dates import bounds
 from ..registry import Registry, window
-from .coverage import pledge_rows
+from ..analytics.coverage import pledge_rows
 
 FIRST_YEAR = 1949
 FRAMEWORK_KINDS = frozenset({"partnership_framework", "consultative_body"})

@@ -10,8 +10,10 @@ They are not shipped with secnet: the directory that holds them is
 3. else ``../shared/data/peacesciencer`` next to the repository root, or next
    to the current working directory.
 
-Tables are parsed once per process (pyarrow's CSV reader) and cached; every
-call returns a shallow copy, so a caller that changes its copy (pandas
+The first use of a table converts it to a columnar file in the user cache
+directory (:mod:`secnet.research.cache`); later processes memory-map that file.
+Within a process each table is read once and kept; every call returns a
+shallow copy, so a caller that changes its copy (pandas
 copy-on-write) cannot change what the next caller sees.
 
 Missing values are empty CSV fields. A column whose values are all whole
@@ -37,8 +39,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from secnet.errors import InvalidData, InvalidInput, SecnetError
+from secnet.research.cache import cached_table
+from secnet.research.readers.files import arrow_to_pandas
 from secnet.userfiles import check_directory, writing
-from secnet.ingest.cow import arrow_to_pandas
 
 ENV_VAR = "SECNET_PEACESCIENCER_DIR"
 
@@ -87,6 +90,11 @@ def peacesciencer_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
+def reference_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The directory of the reference (peacesciencer) files: see :func:`peacesciencer_dir`."""
+    return peacesciencer_dir(data_dir)
+
+
 def read_peacesciencer(name: str, data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """One peacesciencer data frame (``"cow_ddy"``, ``"atop_alliance"``...) as pandas.
 
@@ -102,7 +110,7 @@ def read_peacesciencer(name: str, data_dir: str | os.PathLike[str] | None = None
     with _lock:
         table = _cache.get(key)
         if table is None:
-            table = _read_csv(path, TABLES[name])
+            table = arrow_to_pandas(cached_table(name, path, lambda source: _read_csv(source, TABLES[name])))
             _cache[key] = table
     return table.copy(deep=False)
 
@@ -113,13 +121,12 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pd.DataFrame:
+def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pa.Table:
     types = {c: pa.date32() for c in date_columns}
     try:
-        arrow = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InvalidData(f"{path}: not a readable CSV file: {exc}") from exc
-    return arrow_to_pandas(arrow)
 
 
 def check_target(path: str | os.PathLike[str]) -> Path:
@@ -129,6 +136,28 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise InvalidInput(f"--to {path}: write .csv, .csv.gz, .parquet, .dta or .feather")
     check_directory(path.parent, f"--to {path}")
     return path
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A panel as an Arrow table, column by column without pandas' generic conversion.
+
+    numpy columns are handed over without a copy; nullable integers keep their
+    mask as Arrow nulls; anything else goes through ``pyarrow.array``.
+    """
+    arrays, names = [], []
+    for name in frame.columns:
+        values = frame[name].array
+        if isinstance(values, pd.arrays.IntegerArray):
+            mask = values._mask
+            arrays.append(pa.array(values._data, mask=mask if mask.any() else None))
+        elif isinstance(values, pd.arrays.NumpyExtensionArray) and values.dtype.numpy_dtype.kind in "iufb":
+            arrays.append(pa.array(values.to_numpy()))
+        else:
+            arrays.append(pa.array(frame[name], from_pandas=True))
+        names.append(str(name))
+    table = pa.Table.from_arrays(arrays, names=names)
+    # pandas' own metadata (from the empty frame: cheap) so that read_parquet gives back Int8, Int64...
+    return table.replace_schema_metadata(pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False).metadata)
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -142,9 +171,11 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     name = path.name.lower()
     with writing([path], f"--to {path}") as (temp,):
         if name.endswith(".parquet"):
-            frame.to_parquet(temp, index=False)
+            import pyarrow.parquet as pq
+
+            pq.write_table(to_arrow(frame), temp)
         elif name.endswith((".csv", ".csv.gz")):
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = to_arrow(frame)
             plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
             options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
             if name.endswith(".gz"):
@@ -155,5 +186,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         elif name.endswith(".dta"):
             frame.to_stata(temp, write_index=False, version=118)
         else:
-            frame.reset_index(drop=True).to_feather(temp)
+            import pyarrow.feather as feather
+
+            feather.write_feather(to_arrow(frame), str(temp))
     return path

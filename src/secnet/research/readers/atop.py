@@ -8,8 +8,8 @@
 
 :func:`read_atop_dyad_years` returns peacesciencer's ``atop_alliance``
 layout, so the result can replace the shipped table in
-:func:`secnet.analytics.panels.add_atop_alliance` and feed
-:func:`secnet.analytics.similarity.alliance_similarity`. Files may be CSV,
+:func:`secnet.research.panels.add_atop_alliance` and feed
+:func:`secnet.research.similarity_panel.alliance_similarity`. Files may be CSV,
 Stata, R (``.rda``/``.rds``) or Parquet; column names are matched
 case-insensitively (``stateA`` and ``statea`` are the same column).
 
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from secnet.errors import InvalidData
-from secnet.ingest.cow import PathLike, _columns, _flags, _whole, read_data_file
+from secnet.research.readers.files import PathLike, _columns, _flags, _whole, read_data_file
 
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 #: peacesciencer's names for the obligation columns.
