@@ -65,52 +65,72 @@ def _codes(array: np.ndarray, what: str) -> int:
     return top
 
 
-def _year_map(first_year: int, last_year: int, first: int, span: int) -> np.ndarray:
-    """Lookup array: calendar year -> offset in [0, span), or the spare slot ``span``."""
-    if first_year < 0:
-        raise InvalidData("years must be positive")
-    ymap = np.full(max(last_year, first + span) + 1, span, dtype=np.int64)
-    ymap[first : first + span] = np.arange(span)
-    return ymap
-
-
 class _DyadIndex:
-    """The rows of a dyad-year table on a dense (state, state, year) grid.
+    """A dyad-year table's rows sorted on one integer key, with each dyad's run of rows.
 
-    States and years the table lacks map to one spare slot per axis, whose
-    cells hold -1, so a lookup is three small gathers, two adds and one
-    gather from the grid: no hashing, no sort, no Python loop.
+    ``key = (ccode1 * m + ccode2) * span + (year - first)`` (m = largest code
+    + 1, span = the table's years). The shipped tables are sorted already, so
+    building is one pass over the keys; no dense (state, state, year) grid.
+    A lookup finds each panel dyad's run of table rows by binary search, once
+    per run of panel rows of the same dyad (a panel is sorted by dyad, so a
+    few tens of thousands of searches, not millions); a run whose years are
+    consecutive gives every row by arithmetic, the few others by binary
+    search on the full key. A dyad-year listed twice resolves to its last row.
     """
 
-    def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray, mirror: bool):
+    def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray):
         self.top = max(_codes(t1, "ccode1"), _codes(t2, "ccode2"))
-        seen = np.zeros(self.top + 1, dtype=bool)
-        seen[t1] = True
-        seen[t2] = True
-        self.n = int(seen.sum()) + 1
-        self.slot = np.full(self.top + 1, self.n - 1, dtype=np.int64)
-        self.slot[seen] = np.arange(self.n - 1)
+        self.m = self.top + 1
         self.first = int(ty.min())
         self.span = int(ty.max()) - self.first + 1
-        width = self.span + 1
-        # Row numbers are kept as intp (the gather's index type): larger, but no
-        # conversion pass on every lookup of a cached table.
-        rows = np.arange(t1.size, dtype=np.intp)
-        self.cube = np.full(self.n * self.n * width, -1, dtype=np.intp)
-        s1, s2, year = self.slot[t1], self.slot[t2], ty - self.first
-        if mirror:
-            self.cube[(s2 * self.n + s1) * width + year] = rows
-        self.cube[(s1 * self.n + s2) * width + year] = rows
+        dyad = t1 * self.m + t2
+        key = dyad * self.span + (ty - self.first)
+        self.order = None  # table row of each sorted position; None: the table is sorted
+        if key.size > 1 and (key[1:] < key[:-1]).any():
+            self.order = np.argsort(key, kind="stable")
+            key, dyad, ty = key[self.order], dyad[self.order], ty[self.order]
+        self.key = key
+        cut = np.flatnonzero(dyad[1:] != dyad[:-1]) + 1
+        start = np.concatenate([[0], cut])
+        stop = np.concatenate([cut, [key.size]])
+        self.dyads = dyad[start]
+        self.start = start
+        self.first_year = ty[start]
+        # A run's length when its years are consecutive and distinct; -1 (search the key) otherwise.
+        self.length = np.where(ty[stop - 1] - ty[start] + 1 == stop - start, stop - start, -1)
 
-    def rows(self, keys: _Keys) -> np.ndarray:
-        width = self.span + 1
-        slot = self.slot
-        if keys.top > self.top:
-            slot = np.concatenate([slot, np.full(keys.top - self.top, self.n - 1, dtype=np.int64)])
-        key = (slot * (self.n * width))[keys.codes["1"]]
-        key += (slot * width)[keys.codes["2"]]
-        key += _year_map(keys.first, keys.last, self.first, self.span)[keys.year]
-        return self.cube[key]
+    def rows(self, c1: np.ndarray, c2: np.ndarray, year: np.ndarray, top: int) -> np.ndarray:
+        """Table row of each (c1, c2, year), or -1."""
+        if top > self.top:  # codes the table lacks would alias other dyads: take them out
+            known = (c1 <= self.top) & (c2 <= self.top)
+            out = np.full(year.size, -1, dtype=np.intp)
+            if known.any():
+                out[known] = self.rows(c1[known], c2[known], year[known], self.top)
+            return out
+        dyad = c1 * self.m
+        dyad += c2
+        cut = np.flatnonzero(dyad[1:] != dyad[:-1]) + 1
+        run_start = np.concatenate([[0], cut])
+        run_length = np.diff(np.append(run_start, dyad.size))
+        found = np.minimum(np.searchsorted(self.dyads, dyad[run_start]), self.dyads.size - 1)
+        length = np.where(self.dyads[found] == dyad[run_start], self.length[found], 0)
+        offset = year - np.repeat(self.first_year[found], run_length)
+        row = np.repeat(self.start[found], run_length)
+        row += offset
+        inside = offset >= 0
+        inside &= offset < np.repeat(length, run_length)
+        row[~inside] = -1
+        gaps = np.repeat(length < 0, run_length)
+        if gaps.any():
+            y = year[gaps] - self.first
+            key = dyad[gaps] * self.span + y
+            pos = np.searchsorted(self.key, key, side="right") - 1
+            hit = (pos >= 0) & (y >= 0) & (y < self.span)
+            hit &= self.key[np.maximum(pos, 0)] == key
+            row[gaps] = np.where(hit, pos, -1)
+        if self.order is not None:
+            row = np.append(self.order, -1)[row]
+        return row
 
 
 @dataclass
@@ -137,7 +157,7 @@ _INDEXES: OrderedDict[tuple, tuple[tuple, _DyadIndex]] = OrderedDict()
 _INDEX_LOCK = threading.Lock()
 
 
-def _dyad_index(table: pd.DataFrame, code: str, mirror: bool) -> _DyadIndex:
+def _dyad_index(table: pd.DataFrame, code: str) -> _DyadIndex:
     """A :class:`_DyadIndex` for ``table``, kept for the large shared tables.
 
     The cache key is the identity of the key columns' buffers; the entry
@@ -146,14 +166,14 @@ def _dyad_index(table: pd.DataFrame, code: str, mirror: bool) -> _DyadIndex:
     """
     arrays = tuple(_ints(table[c], c) for c in (f"{code}1", f"{code}2", "year"))
     if len(table) < 50_000:
-        return _DyadIndex(*arrays, mirror)
-    key = (*((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays), mirror)
+        return _DyadIndex(*arrays)
+    key = tuple((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays)
     with _INDEX_LOCK:
         hit = _INDEXES.get(key)
         if hit is not None:
             _INDEXES.move_to_end(key)
             return hit[1]
-    index = _DyadIndex(*arrays, mirror)
+    index = _DyadIndex(*arrays)
     with _INDEX_LOCK:
         _INDEXES[key] = (arrays, index)
         while len(_INDEXES) > 4:
@@ -164,12 +184,20 @@ def _dyad_index(table: pd.DataFrame, code: str, mirror: bool) -> _DyadIndex:
 def _dyad_rows(panel: pd.DataFrame, code: str, table: pd.DataFrame, mirror: bool = False) -> np.ndarray:
     """For each panel row, the row of ``table`` with the same dyad-year, else -1.
 
-    ``mirror`` also matches the (b, a) rows of a non-directed table to (a, b).
+    ``mirror`` also matches the (b, a) rows of a non-directed table to (a, b)
+    (a row recorded as (a, b) wins over one recorded as (b, a)).
     """
     keys = _Keys.of(panel, code)
     if keys.year.size == 0 or len(table) == 0:
         return np.full(keys.year.size, -1, dtype=np.intp)
-    return _dyad_index(table, code, mirror).rows(keys)
+    index = _dyad_index(table, code)
+    c1, c2 = keys.codes["1"], keys.codes["2"]
+    rows = index.rows(c1, c2, keys.year, keys.top)
+    if mirror:
+        miss = np.flatnonzero(rows < 0)
+        if miss.size:
+            rows[miss] = index.rows(c2[miss], c1[miss], keys.year[miss], keys.top)
+    return rows
 
 
 def _state_rows(keys: _Keys, side: str, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
