@@ -113,9 +113,15 @@ def _open(db: str | None, scenario: str | None = None) -> reg.Registry:
 
 @app.command()
 def load(path: Annotated[str | None, typer.Argument(help="Dataset directory (default: the shipped dataset).")] = None,
+         force: Annotated[bool, typer.Option("--force", help="Load even over team edits not yet dumped (discards them).")] = False,
          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
-    """Validate a dataset and load it into the database, in one transaction."""
-    ds = reg.load(path, db=db)
+    """Validate a dataset and load it into the database, in one transaction.
+
+    Refused (exit 2, nothing changed) while the database holds API edits made
+    since the last load that no ``secnet dump`` has kept: dump them first, or
+    give ``--force`` to discard them.
+    """
+    ds = reg.load(path, db=db, force=force)
     emit(_counts(ds), fmt, title="loaded")
 
 
@@ -678,8 +684,10 @@ def dump(directory: Annotated[str, typer.Argument(metavar="DIR", help="A new (or
     from .store.dump import dump_dataset
 
     engine = _engine(db)
+    version = store.data_version(engine)  # read first: an edit committed meanwhile stays unkept, never the reverse
     ds = store.read_dataset(engine)
     files = dump_dataset(ds, directory, origin=store.get_meta(engine).get("origin", ""))
+    store.mark_dumped(engine, version)
     emit({**_counts(ds), "directory": directory, "files": len(files)}, fmt, title="dumped")
 
 

@@ -17,14 +17,14 @@ from platformdirs import user_data_dir
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from ..errors import StoreUnavailable
+from ..errors import StoreUnavailable, UnsavedEdits
 from ..model.dates import bounds, precision
 from ..model.entities import Actor, Arrangement, Dataset, Participation, Source
 from . import schema
 from .migrations import current_version, migrate
 
 __all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty",
-           "data_version", "bump_data_version", "set_meta"]
+           "data_version", "bump_data_version", "set_meta", "edits_since_load", "mark_dumped"]
 
 
 def default_url() -> str:
@@ -146,11 +146,13 @@ def participation_row(p: Participation, arrangement_id: str, position: int) -> d
     }
 
 
-def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "") -> None:
+def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "", force: bool = False) -> None:
     """Replace the database's content with ``ds`` in one transaction.
 
     A failure (or a killed process) part-way leaves the previous content intact.
-    Bumps ``data_version`` so that running servers reload.
+    Bumps ``data_version`` so that running servers reload. A database with
+    team edits since its last load or dump (:func:`edits_since_load`) is
+    refused with :class:`~secnet.errors.UnsavedEdits`, unchanged, unless ``force``.
     """
     src_rows = [{**source_row(s), "version": 1} for s in ds.sources.values()]
     actor_rows = [{**actor_row(a), "version": 1} for a in ds.actors.values()]
@@ -160,7 +162,12 @@ def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "")
         ob_rows.extend(obligation_rows(arr))
         part_rows.extend({**participation_row(p, arr.id, i), "version": 1} for i, p in enumerate(arr.participations))
     with engine.begin() as conn:
-        bump_data_version(conn)  # first: takes the write lock, so a load and an edit never interleave
+        version = bump_data_version(conn)  # first: takes the write lock, so a load and an edit never interleave
+        unsaved = 0 if force else edits_since_load(conn)
+        if unsaved:
+            edits = "1 edit" if unsaved == 1 else f"{unsaved} edits"
+            raise UnsavedEdits(f"the database holds {edits} made since the last load, which loading would discard: "
+                               "run 'secnet dump DIR' to keep them in YAML first, or 'secnet load --force' to discard them")
         for table in (schema.participations, schema.obligations, schema.arrangements, schema.actors, schema.sources):
             conn.execute(sa.delete(table))
         for table, rows in (
@@ -172,7 +179,33 @@ def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "")
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
-        set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "loaded_version": str(version)})
+
+
+def edits_since_load(bind: Engine | Connection) -> int:
+    """How many edits (``edit_log`` rows) the database holds that neither its last load nor a later dump kept.
+
+    An edit is kept once a load replaced it or ``secnet dump`` wrote it to YAML
+    (:func:`mark_dumped`). Counted by ``data_version``; a database loaded before
+    ``loaded_version`` was recorded is compared by time instead.
+    """
+    with _connection(bind) as conn:
+        meta = {r.key: r.value for r in conn.execute(sa.select(schema.meta))}
+        log = schema.edit_log
+        q = sa.select(sa.func.count()).select_from(log)
+        kept = max(int(meta.get("loaded_version") or 0), int(meta.get("dumped_version") or 0))
+        if kept:
+            q = q.where(log.c.data_version > kept)
+        elif meta.get("loaded_at"):
+            q = q.where(log.c.at > meta["loaded_at"])
+        return conn.execute(q).scalar_one()
+
+
+def mark_dumped(engine: Engine, version: int) -> None:
+    """Record that the content at ``data_version`` ``version`` was dumped to YAML: a load may now replace it."""
+    with engine.begin() as conn:
+        set_meta(conn, {"dumped_version": str(version)})
 
 
 def bump_data_version(conn: Connection) -> int:
