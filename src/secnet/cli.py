@@ -633,11 +633,14 @@ def scenario_compare(file: Annotated[str, typer.Argument(metavar="FILE", help="T
 def serve(host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
           access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
+          max_body: Annotated[str | None, typer.Option("--max-body", help="Largest request body, e.g. 1MiB or 262144 "
+                                                       "(default: $SECNET_MAX_BODY, else 1MiB); larger ones get 413.")] = None,
           db: DbOpt = None) -> None:
     """Run the REST API (/api/v1, docs at /docs) and the dashboard under uvicorn."""
     from .api.app import serve as run_server
+    from .api.limits import max_body as body_limit
 
-    run_server(db, host=host, port=port, access_log=access_log)
+    run_server(db, host=host, port=port, access_log=access_log, max_body=body_limit(max_body))
 
 
 token_app = typer.Typer(help="API tokens for writes: editors edit data, admins also delete whole records.", no_args_is_help=True)
