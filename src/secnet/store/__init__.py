@@ -24,7 +24,7 @@ from . import schema
 from .migrations import current_version, migrate
 
 __all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty",
-           "data_version", "bump_data_version", "set_meta", "edits_since_load", "mark_dumped"]
+           "data_version", "bump_data_version", "set_meta", "edits_since_load", "mark_dumped", "read_records", "edits_after"]
 
 
 def default_url() -> str:
@@ -202,6 +202,18 @@ def edits_since_load(bind: Engine | Connection) -> int:
         return conn.execute(q).scalar_one()
 
 
+def edits_after(bind: Engine | Connection, version: int) -> list[dict]:
+    """What each write after ``data_version`` ``version`` touched, oldest first: its ``data_version``,
+    ``entity`` (source, actor, arrangement, participation), ``entity_id`` and, for a participation, its
+    ``arrangement``. A write that left no ``edit_log`` row (a load) shows as a gap in the versions."""
+    log = schema.edit_log
+    with _connection(bind) as conn:
+        found = conn.execute(sa.select(log.c.data_version, log.c.entity, log.c.entity_id, log.c.before, log.c.after)
+                             .where(log.c.data_version > version).order_by(log.c.data_version))
+        return [{"data_version": r.data_version, "entity": r.entity, "entity_id": r.entity_id,
+                 "arrangement": (r.after or r.before or {}).get("arrangement")} for r in found]
+
+
 def mark_dumped(engine: Engine, version: int) -> None:
     """Record that the content at ``data_version`` ``version`` was dumped to YAML: a load may now replace it."""
     with engine.begin() as conn:
@@ -238,15 +250,31 @@ def _connection(bind: Engine | Connection):
 
 def read_dataset(bind: Engine | Connection) -> Dataset:
     """The database's content as a :class:`Dataset` (``bind`` may be a connection inside a transaction)."""
+    return read_records(bind)
+
+
+def read_records(bind: Engine | Connection, *, sources: set[str] | None = None, actors: set[str] | None = None,
+                 arrangements: set[str] | None = None) -> Dataset:
+    """Some records as a (partial) :class:`Dataset`: the sources, actors and arrangements with the ids given
+    (``None``: all of them; an arrangement comes with its obligations and participations).
+
+    An id given but absent from the result was deleted; a server applies an
+    edit to its registry this way instead of reading the whole database.
+    """
+    def rows(table, ids, *order):
+        q = sa.select(table).order_by(*order)
+        if ids is not None:
+            if not ids:
+                return []
+            q = q.where((table.c.id if table.name in ("sources", "actors", "arrangements") else table.c.arrangement_id).in_(sorted(ids)))
+        return [dict(r._mapping) for r in conn.execute(q)]
+
     with _connection(bind) as conn:
-        srcs = [dict(r._mapping) for r in conn.execute(sa.select(schema.sources))]
-        acts = [dict(r._mapping) for r in conn.execute(sa.select(schema.actors))]
-        arrs = [dict(r._mapping) for r in conn.execute(sa.select(schema.arrangements))]
-        obs = [dict(r._mapping) for r in conn.execute(sa.select(schema.obligations).order_by(schema.obligations.c.arrangement_id, schema.obligations.c.position))]
-        parts = [
-            dict(r._mapping)
-            for r in conn.execute(sa.select(schema.participations).order_by(schema.participations.c.arrangement_id, schema.participations.c.position))
-        ]
+        srcs = rows(schema.sources, sources)
+        acts = rows(schema.actors, actors)
+        arrs = rows(schema.arrangements, arrangements)
+        obs = rows(schema.obligations, arrangements, schema.obligations.c.arrangement_id, schema.obligations.c.position)
+        parts = rows(schema.participations, arrangements, schema.participations.c.arrangement_id, schema.participations.c.position)
     by_arr_obs: dict[str, list] = {}
     for o in obs:
         o["parties"] = o.get("parties") or []
