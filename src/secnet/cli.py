@@ -133,9 +133,15 @@ def _open(db: str | None, scenario: str | None = None) -> reg.Registry:
 
 @app.command()
 def load(path: Annotated[str | None, typer.Argument(help="Dataset directory (default: the shipped dataset).")] = None,
+         force: Annotated[bool, typer.Option("--force", help="Load even over team edits not yet dumped (discards them).")] = False,
          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
-    """Validate a dataset and load it into the database, in one transaction."""
-    ds = reg.load(path, db=db)
+    """Validate a dataset and load it into the database, in one transaction.
+
+    Refused (exit 2, nothing changed) while the database holds API edits made
+    since the last load that no ``secnet dump`` has kept: dump them first, or
+    give ``--force`` to discard them.
+    """
+    ds = reg.load(path, db=db, force=force)
     emit(_counts(ds), fmt, title="loaded")
 
 
@@ -668,11 +674,14 @@ def scenario_compare(file: Annotated[str, typer.Argument(metavar="FILE", help="T
 def serve(host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
           access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
+          max_body: Annotated[str | None, typer.Option("--max-body", help="Largest request body, e.g. 1MiB or 262144 "
+                                                       "(default: $SECNET_MAX_BODY, else 1MiB); larger ones get 413.")] = None,
           db: DbOpt = None) -> None:
     """Run the REST API (/api/v1, docs at /docs) and the dashboard under uvicorn."""
     from .api.app import serve as run_server
+    from .api.limits import max_body as body_limit
 
-    run_server(db, host=host, port=port, access_log=access_log)
+    run_server(db, host=host, port=port, access_log=access_log, max_body=body_limit(max_body))
 
 
 token_app = typer.Typer(help="API tokens for writes: editors edit data, admins also delete whole records.", no_args_is_help=True)
@@ -719,8 +728,10 @@ def dump(directory: Annotated[str, typer.Argument(metavar="DIR", help="A new (or
     from .store.dump import dump_dataset
 
     engine = _engine(db)
+    version = store.data_version(engine)  # read first: an edit committed meanwhile stays unkept, never the reverse
     ds = store.read_dataset(engine)
     files = dump_dataset(ds, directory, origin=store.get_meta(engine).get("origin", ""))
+    store.mark_dumped(engine, version)
     emit({**_counts(ds), "directory": directory, "files": len(files)}, fmt, title="dumped")
 
 

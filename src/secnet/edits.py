@@ -28,6 +28,7 @@ across edits; ``secnet load`` replaces every row and so gives new ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -60,6 +61,9 @@ class UnknownParticipation(UnknownId):
     what = "participation"
 
 
+#: Gives the dataset at a ``data_version`` if the caller holds it, else None (see ``_dataset``).
+Base = Callable[[int], Dataset | None] | None
+
 _UNKNOWN = {"source": UnknownSource, "actor": UnknownActor, "arrangement": UnknownArrangement,
             "participation": UnknownParticipation}
 
@@ -90,12 +94,12 @@ def log(engine: Engine, *, entity: str | None = None, entity_id: str | None = No
 # --- writing ------------------------------------------------------------------------------------
 
 
-def create(engine: Engine, kind: str, data: dict[str, Any], *, who: str) -> dict:
+def create(engine: Engine, kind: str, data: dict[str, Any], *, who: str, base: Base = None) -> dict:
     """Add a record; returns it at version 1. A participation names its ``arrangement``."""
     kind = _kind(kind)
     with engine.begin() as conn:
         data_version = store.bump_data_version(conn)
-        ds = store.read_dataset(conn)
+        ds = _dataset(conn, data_version, base)
         if kind == "participation":
             ident = _add_participation(conn, ds, data)
         else:
@@ -136,7 +140,7 @@ def _add_record(conn: Connection, ds: Dataset, kind: str, data: dict) -> str:
     return obj.id
 
 
-def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any], *, version: int | None, who: str) -> dict:
+def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any], *, version: int | None, who: str, base: Base = None) -> dict:
     """Change some fields of a record read at ``version``; returns the record at its new version."""
     kind = _kind(kind)
     _precheck(engine, kind, ident, version)
@@ -150,7 +154,7 @@ def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any],
                 raise InvalidData(f"{kind} {ident}: {key} cannot change (delete the record and create a new one)")
         drop = {"version", "id"} if kind == "participation" else {"version", "participations"}
         merged = {k: v for k, v in {**before, **changes}.items() if k not in drop}
-        ds = store.read_dataset(conn)
+        ds = _dataset(conn, data_version, base)
         if kind == "participation":
             _change_participation(conn, ds, before, merged, version)
         else:
@@ -187,7 +191,7 @@ def _change_record(conn: Connection, ds: Dataset, kind: str, ident: str, merged:
         _sync_participations(conn, rows.participation_rows(conn, ident), ds.arrangements[ident], obj)
 
 
-def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, who: str) -> dict:
+def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, who: str, base: Base = None) -> dict:
     """Delete a record read at ``version`` (an arrangement with its participations); returns what was deleted.
 
     Refused (:class:`InvalidData`) while anything refers to it: an actor with
@@ -199,7 +203,7 @@ def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, 
         data_version = store.bump_data_version(conn)
         before = _get(conn, kind, ident)
         _same_version(kind, ident, before["version"], version)
-        ds = store.read_dataset(conn)
+        ds = _dataset(conn, data_version, base)
         if kind == "participation":
             arr_id = before["arrangement"]
             existing = rows.participation_rows(conn, arr_id)
@@ -218,6 +222,18 @@ def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, 
 
 
 # --- the pieces ---------------------------------------------------------------------------------
+
+
+def _dataset(conn: Connection, data_version: int, base: Base) -> Dataset:
+    """The content this write starts from: ``base(data_version - 1)`` when it has it, else read in full.
+
+    The write holds the write lock and its bump gave ``data_version``, so the
+    content before it is the one at ``data_version - 1``: a server that serves
+    exactly that version (:meth:`secnet.api.deps.LiveRegistry.dataset_at`)
+    spares the read of the whole database.
+    """
+    ds = base(data_version - 1) if base is not None else None
+    return ds if ds is not None else store.read_dataset(conn)
 
 
 def _kind(kind: str) -> str:

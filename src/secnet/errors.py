@@ -77,6 +77,10 @@ class Conflict(SecnetError):
     status = 409
 
 
+class UnsavedEdits(Conflict):
+    """A load would replace a database that holds team edits not yet kept in YAML (``secnet dump``)."""
+
+
 class StoreUnavailable(SecnetError):
     """The database cannot be reached or opened."""
 

@@ -494,15 +494,17 @@ def check_role(role: str) -> None:
         raise InvalidInput(f"unknown role '{role}'" + (f"; did you mean {hint[0]}?" if hint else ""))
 
 
-def load(path=None, *, db: str | None = None, engine=None) -> Dataset:
+def load(path=None, *, db: str | None = None, engine=None, force: bool = False) -> Dataset:
     """Validate a dataset directory (the shipped one by default) and load it, in one transaction.
 
-    Validation failure raises before the database is touched.
+    Validation failure raises before the database is touched. A database with
+    team edits not yet dumped is refused (:class:`~secnet.errors.UnsavedEdits`)
+    unless ``force``.
     """
     ds = load_dataset(path)
     engine = engine if engine is not None else store.connect(db)
     origin = "shipped" if path is None else f"path:{path}"
-    store.write_dataset(engine, ds, origin=origin, digest=dataset_digest(path))
+    store.write_dataset(engine, ds, origin=origin, digest=dataset_digest(path), force=force)
     return ds
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from .. import __version__, store
 from ..errors import InvalidData, SecnetError, UnknownId
 from ..registry import Registry
-from . import read, write
+from . import limits, read, write
 from .deps import LiveRegistry
 
 DESCRIPTION = """\
@@ -40,12 +40,14 @@ send the record's `ETag` as `If-Match` with PATCH and DELETE (428 without it, 41
 """
 
 
-def create_app(db: str | None = None, *, registry_loader: Callable[[], Registry] | None = None) -> FastAPI:
+def create_app(db: str | None = None, *, registry_loader: Callable[[], Registry] | None = None,
+               max_body: int | str | None = None) -> FastAPI:
     """The application over the database ``db`` (a URL or SQLite path; default as for the CLI).
 
     ``registry_loader`` builds the registry instead of reading it from the
     store (e.g. ``lambda: Registry.from_yaml(path)``); it is called again
-    whenever the database's ``data_version`` changes.
+    whenever the database's ``data_version`` changes. ``max_body`` is the
+    request-body limit (:func:`secnet.api.limits.max_body`: default 1 MiB).
     """
     engine = store.connect(db)
     live = LiveRegistry(engine, registry_loader)
@@ -53,6 +55,7 @@ def create_app(db: str | None = None, *, registry_loader: Callable[[], Registry]
         live.seed(Registry.open(db), store.data_version(engine))  # first use loads the shipped dataset
     app = FastAPI(title="secnet", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.engine, app.state.live = engine, live
+    app.add_middleware(limits.BodyLimit, limit=limits.max_body(max_body))
 
     app.add_exception_handler(SecnetError, _secnet_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
@@ -133,10 +136,11 @@ def check_port(host: str, port: int) -> None:
         raise SecnetError(f"--port {port}: not a port (0-65535)") from None
 
 
-def serve(db: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, access_log: bool = True) -> None:
+def serve(db: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, access_log: bool = True,
+          max_body: int | str | None = None) -> None:
     """Run the application under uvicorn until interrupted."""
     import uvicorn
 
     check_port(host, port)
-    app = create_app(db)
+    app = create_app(db, max_body=max_body)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

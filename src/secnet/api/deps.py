@@ -1,10 +1,24 @@
 """What routes depend on: the live registry, the store, the caller's date.
 
-A server answers reads from one in-memory :class:`~secnet.registry.Registry`.
-Every write bumps ``data_version`` in ``secnet_meta``; each request compares
-it with the version the registry was built from (one indexed read) and
-rebuilds the registry when it changed, so every server process sees every
-edit, its own or another's, on the next request.
+A server answers reads from one in-memory :class:`~secnet.registry.Registry`,
+a *snapshot* of the database at one ``data_version`` (every write bumps it).
+Readers never wait for a new snapshot:
+
+- a write through this server builds the next snapshot itself, after its
+  commit and before it answers, so its caller reads the change at once;
+- the next snapshot is built beside the served one and swapped in with one
+  assignment; a reader holds no lock and keeps the snapshot it started with;
+- it is built *incrementally*: the ``edit_log`` says which records the writes
+  since the served version touched, only those are read back, and the rest of
+  the dataset is shared with the old snapshot. A gap in the log (a
+  ``secnet load``) means a full read instead;
+- each request compares ``data_version`` with the served one (one indexed
+  read), so writes by other processes are seen too: the first request to
+  notice builds the snapshot, and requests arriving meanwhile are answered from
+  the old one.
+
+Findings are cached per snapshot (:mod:`secnet.findings.cache`), so a swap
+starts a fresh cache and the old one goes with the old snapshot.
 """
 
 from __future__ import annotations
@@ -19,51 +33,125 @@ from sqlalchemy.engine import Engine
 
 from .. import store
 from ..errors import InvalidInput
+from ..model.entities import Dataset
 from ..registry import Registry, window
+
+#: Each edit-log entity and the dataset collection whose record it changes.
+_TOUCHES = {"source": "sources", "actor": "actors", "arrangement": "arrangements", "participation": "arrangements"}
 
 
 class LiveRegistry:
-    """The registry a server answers from, rebuilt when the database's ``data_version`` changes."""
+    """The registry a server answers from: a snapshot, replaced when the database's ``data_version`` moves."""
 
     def __init__(self, engine: Engine, loader: Callable[[], Registry] | None = None):
         self.engine = engine
-        self._loader = loader or self._from_store
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._registry: Registry | None = None
-
-    def _from_store(self) -> Registry:
-        return Registry(store.read_dataset(self.engine), origin=store.get_meta(self.engine).get("origin", ""))
+        self._loader = loader
+        self._building = threading.Lock()  # taken by whoever builds the next snapshot; never by a plain read
+        self._snapshot: tuple[int | None, Registry | None] = (None, None)
 
     def seed(self, registry: Registry, version: int) -> None:
-        self._registry, self._version = registry, version
+        self._snapshot = (version, registry)
 
     @property
     def registry(self) -> Registry:
-        return self._registry
+        return self._snapshot[1]
+
+    @property
+    def version(self) -> int | None:
+        return self._snapshot[0]
 
     def is_current(self) -> bool:
-        return self._registry is not None and store.data_version(self.engine) == self._version
+        version, registry = self._snapshot
+        return registry is not None and store.data_version(self.engine) == version
+
+    def dataset_at(self, version: int) -> Dataset | None:
+        """The served dataset if it is the database's content at ``version`` (else None): lets a write skip
+        reading the whole database (:mod:`secnet.edits`, ``base=``)."""
+        served, registry = self._snapshot
+        if self._loader is not None or registry is None or served != version:
+            return None  # a loader's registry (e.g. from YAML) is not the database's content
+        return registry.dataset
 
     def current(self) -> Registry:
+        """For a reader: the newest snapshot, built now unless another request is building it (then the served one)."""
+        if self._snapshot[1] is not None:
+            if not self._building.acquire(blocking=False):
+                return self._snapshot[1]
+        else:
+            self._building.acquire()  # nothing to serve yet: wait
+        try:
+            self._refresh()
+        finally:
+            self._building.release()
+        return self._snapshot[1]
+
+    def refresh(self) -> Registry:
+        """For a writer, after its commit: wait for the builder, then make sure the snapshot includes the write."""
+        with self._building:
+            self._refresh()
+        return self._snapshot[1]
+
+    def _refresh(self) -> None:
+        served, old = self._snapshot
         version = store.data_version(self.engine)
-        if version != self._version or self._registry is None:
-            with self._lock:
-                if version != self._version or self._registry is None:
-                    self._registry, self._version = self._loader(), version
-        return self._registry
+        if old is not None and version == served:
+            return
+        if self._loader is not None:
+            self._snapshot = (version, self._loader())
+            return
+        new = self._apply(old, served) if old is not None else None
+        self._snapshot = new or self._read_all()
+
+    def _read_all(self) -> tuple[int, Registry]:
+        while True:  # the version read before and after the content: equal means no write came in between
+            version = store.data_version(self.engine)
+            ds, meta = store.read_dataset(self.engine), store.get_meta(self.engine)
+            if store.data_version(self.engine) == version:
+                return version, Registry(ds, origin=meta.get("origin", ""))
+
+    def _apply(self, old: Registry, served: int) -> tuple[int, Registry] | None:
+        """The next snapshot from ``old`` and the records that the writes since ``served`` touched, or None
+        when the edit log does not account for every write (then the whole database is read)."""
+        for _ in range(3):
+            target = store.data_version(self.engine)
+            entries = [e for e in store.edits_after(self.engine, served) if e["data_version"] <= target]
+            if [e["data_version"] for e in entries] != list(range(served + 1, target + 1)):
+                return None
+            touched: dict[str, set[str]] = {"sources": set(), "actors": set(), "arrangements": set()}
+            for e in entries:
+                touched[_TOUCHES[e["entity"]]].add(e["arrangement"] if e["entity"] == "participation" else e["entity_id"])
+            fresh = store.read_records(self.engine, **touched)
+            if store.data_version(self.engine) != target:
+                continue  # another write committed while reading: read again
+            parts = {}
+            for name, ids in touched.items():
+                records = dict(getattr(old.dataset, name))
+                for ident in ids:
+                    found = getattr(fresh, name).get(ident)
+                    if found is None:
+                        records.pop(ident, None)
+                    else:
+                        records[ident] = found
+                parts[name] = records
+            origin = store.get_meta(self.engine).get("origin", "")
+            return target, Registry(Dataset.model_construct(**parts), origin=origin)
+        return None
 
 
 async def get_registry(request: Request) -> Registry:
-    """The registry for this request (current with every committed edit).
+    """The registry for this request (current with every committed edit, unless one is being applied).
 
-    The version check is one small indexed read, done on the event loop; a
-    rebuild (after a write) runs in the thread pool.
+    The version check is one small indexed read, done on the event loop;
+    building a new snapshot runs in the thread pool.
     """
     live: LiveRegistry = request.app.state.live
     if live.is_current():
         return live.registry
     return await run_in_threadpool(live.current)
+
+
+async def get_live(request: Request) -> LiveRegistry:
+    return request.app.state.live
 
 
 async def get_engine(request: Request) -> Engine:
@@ -82,5 +170,6 @@ async def at_param(at: Annotated[str | None, Query(description="A date: YYYY-MM-
 
 
 Reg = Annotated[Registry, Depends(get_registry)]
+Live = Annotated[LiveRegistry, Depends(get_live)]
 Store = Annotated[Engine, Depends(get_engine)]
 At = Annotated[str | None, Depends(at_param)]

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from .. import edits
 from .auth import Principal, require_role
-from .deps import Store
+from .deps import Live, Store
 from .read import etag
 from .schemas import (
     ActorIn,
@@ -70,19 +70,25 @@ def _routes(kind: str, plural: str, body_in, body_patch, id_type, deleter) -> No
     """POST /{plural}, PATCH and DELETE /{plural}/{id} for one kind of record."""
 
     @router.post(f"/{plural}", status_code=201, name=f"create_{kind}", summary=f"Create a {kind}", responses=VERSIONED)
-    def create(body: body_in, who: Editor, engine: Store, response: Response) -> dict:
-        record = edits.create(engine, kind, body.model_dump(exclude_unset=True), who=who.name)
+    def create(body: body_in, who: Editor, engine: Store, live: Live, response: Response) -> dict:
+        record = edits.create(engine, kind, body.model_dump(exclude_unset=True), who=who.name, base=live.dataset_at)
+        live.refresh()  # the next snapshot, before answering: the caller reads its write at once
         return _done(response, record, f"/api/v1/{plural}/{quote(str(record['id']), safe='')}")
 
     @router.patch(f"/{plural}/{{ident}}", name=f"update_{kind}", summary=f"Change a {kind}", responses=VERSIONED)
-    def update(ident: id_type, body: body_patch, who: Editor, engine: Store, response: Response, if_match: IfMatch = None) -> dict:
-        record = edits.update(engine, kind, ident, body.model_dump(exclude_unset=True), version=version_of(if_match), who=who.name)
+    def update(ident: id_type, body: body_patch, who: Editor, engine: Store, live: Live, response: Response,
+               if_match: IfMatch = None) -> dict:
+        record = edits.update(engine, kind, ident, body.model_dump(exclude_unset=True), version=version_of(if_match),
+                              who=who.name, base=live.dataset_at)
+        live.refresh()
         return _done(response, record)
 
     @router.delete(f"/{plural}/{{ident}}", name=f"delete_{kind}", summary=f"Delete a {kind} (returns what was deleted)",
                    responses=VERSIONED)
-    def delete(ident: id_type, who: deleter, engine: Store, if_match: IfMatch = None) -> dict:
-        return edits.delete(engine, kind, ident, version=version_of(if_match), who=who.name)
+    def delete(ident: id_type, who: deleter, engine: Store, live: Live, if_match: IfMatch = None) -> dict:
+        deleted = edits.delete(engine, kind, ident, version=version_of(if_match), who=who.name, base=live.dataset_at)
+        live.refresh()
+        return deleted
 
 
 _routes("source", "sources", SourceIn, SourcePatch, str, Admin)

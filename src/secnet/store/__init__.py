@@ -17,14 +17,14 @@ from platformdirs import user_data_dir
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from ..errors import StoreUnavailable
+from ..errors import StoreUnavailable, UnsavedEdits
 from ..model.dates import bounds, precision
 from ..model.entities import Actor, Arrangement, Dataset, Participation, Source
 from . import schema
 from .migrations import current_version, migrate
 
 __all__ = ["connect", "default_url", "migrate", "current_version", "write_dataset", "read_dataset", "get_meta", "is_empty",
-           "data_version", "bump_data_version", "set_meta"]
+           "data_version", "bump_data_version", "set_meta", "edits_since_load", "mark_dumped", "read_records", "edits_after"]
 
 
 def default_url() -> str:
@@ -146,11 +146,13 @@ def participation_row(p: Participation, arrangement_id: str, position: int) -> d
     }
 
 
-def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "") -> None:
+def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "", force: bool = False) -> None:
     """Replace the database's content with ``ds`` in one transaction.
 
     A failure (or a killed process) part-way leaves the previous content intact.
-    Bumps ``data_version`` so that running servers reload.
+    Bumps ``data_version`` so that running servers reload. A database with
+    team edits since its last load or dump (:func:`edits_since_load`) is
+    refused with :class:`~secnet.errors.UnsavedEdits`, unchanged, unless ``force``.
     """
     src_rows = [{**source_row(s), "version": 1} for s in ds.sources.values()]
     actor_rows = [{**actor_row(a), "version": 1} for a in ds.actors.values()]
@@ -160,7 +162,12 @@ def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "")
         ob_rows.extend(obligation_rows(arr))
         part_rows.extend({**participation_row(p, arr.id, i), "version": 1} for i, p in enumerate(arr.participations))
     with engine.begin() as conn:
-        bump_data_version(conn)  # first: takes the write lock, so a load and an edit never interleave
+        version = bump_data_version(conn)  # first: takes the write lock, so a load and an edit never interleave
+        unsaved = 0 if force else edits_since_load(conn)
+        if unsaved:
+            edits = "1 edit" if unsaved == 1 else f"{unsaved} edits"
+            raise UnsavedEdits(f"the database holds {edits} made since the last load, which loading would discard: "
+                               "run 'secnet dump DIR' to keep them in YAML first, or 'secnet load --force' to discard them")
         for table in (schema.participations, schema.obligations, schema.arrangements, schema.actors, schema.sources):
             conn.execute(sa.delete(table))
         for table, rows in (
@@ -172,7 +179,45 @@ def write_dataset(engine: Engine, ds: Dataset, *, origin: str, digest: str = "")
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
-        set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        set_meta(conn, {"origin": origin, "digest": digest, "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "loaded_version": str(version)})
+
+
+def edits_since_load(bind: Engine | Connection) -> int:
+    """How many edits (``edit_log`` rows) the database holds that neither its last load nor a later dump kept.
+
+    An edit is kept once a load replaced it or ``secnet dump`` wrote it to YAML
+    (:func:`mark_dumped`). Counted by ``data_version``; a database loaded before
+    ``loaded_version`` was recorded is compared by time instead.
+    """
+    with _connection(bind) as conn:
+        meta = {r.key: r.value for r in conn.execute(sa.select(schema.meta))}
+        log = schema.edit_log
+        q = sa.select(sa.func.count()).select_from(log)
+        kept = max(int(meta.get("loaded_version") or 0), int(meta.get("dumped_version") or 0))
+        if kept:
+            q = q.where(log.c.data_version > kept)
+        elif meta.get("loaded_at"):
+            q = q.where(log.c.at > meta["loaded_at"])
+        return conn.execute(q).scalar_one()
+
+
+def edits_after(bind: Engine | Connection, version: int) -> list[dict]:
+    """What each write after ``data_version`` ``version`` touched, oldest first: its ``data_version``,
+    ``entity`` (source, actor, arrangement, participation), ``entity_id`` and, for a participation, its
+    ``arrangement``. A write that left no ``edit_log`` row (a load) shows as a gap in the versions."""
+    log = schema.edit_log
+    with _connection(bind) as conn:
+        found = conn.execute(sa.select(log.c.data_version, log.c.entity, log.c.entity_id, log.c.before, log.c.after)
+                             .where(log.c.data_version > version).order_by(log.c.data_version))
+        return [{"data_version": r.data_version, "entity": r.entity, "entity_id": r.entity_id,
+                 "arrangement": (r.after or r.before or {}).get("arrangement")} for r in found]
+
+
+def mark_dumped(engine: Engine, version: int) -> None:
+    """Record that the content at ``data_version`` ``version`` was dumped to YAML: a load may now replace it."""
+    with engine.begin() as conn:
+        set_meta(conn, {"dumped_version": str(version)})
 
 
 def bump_data_version(conn: Connection) -> int:
@@ -205,15 +250,31 @@ def _connection(bind: Engine | Connection):
 
 def read_dataset(bind: Engine | Connection) -> Dataset:
     """The database's content as a :class:`Dataset` (``bind`` may be a connection inside a transaction)."""
+    return read_records(bind)
+
+
+def read_records(bind: Engine | Connection, *, sources: set[str] | None = None, actors: set[str] | None = None,
+                 arrangements: set[str] | None = None) -> Dataset:
+    """Some records as a (partial) :class:`Dataset`: the sources, actors and arrangements with the ids given
+    (``None``: all of them; an arrangement comes with its obligations and participations).
+
+    An id given but absent from the result was deleted; a server applies an
+    edit to its registry this way instead of reading the whole database.
+    """
+    def rows(table, ids, *order):
+        q = sa.select(table).order_by(*order)
+        if ids is not None:
+            if not ids:
+                return []
+            q = q.where((table.c.id if table.name in ("sources", "actors", "arrangements") else table.c.arrangement_id).in_(sorted(ids)))
+        return [dict(r._mapping) for r in conn.execute(q)]
+
     with _connection(bind) as conn:
-        srcs = [dict(r._mapping) for r in conn.execute(sa.select(schema.sources))]
-        acts = [dict(r._mapping) for r in conn.execute(sa.select(schema.actors))]
-        arrs = [dict(r._mapping) for r in conn.execute(sa.select(schema.arrangements))]
-        obs = [dict(r._mapping) for r in conn.execute(sa.select(schema.obligations).order_by(schema.obligations.c.arrangement_id, schema.obligations.c.position))]
-        parts = [
-            dict(r._mapping)
-            for r in conn.execute(sa.select(schema.participations).order_by(schema.participations.c.arrangement_id, schema.participations.c.position))
-        ]
+        srcs = rows(schema.sources, sources)
+        acts = rows(schema.actors, actors)
+        arrs = rows(schema.arrangements, arrangements)
+        obs = rows(schema.obligations, arrangements, schema.obligations.c.arrangement_id, schema.obligations.c.position)
+        parts = rows(schema.participations, arrangements, schema.participations.c.arrangement_id, schema.participations.c.position)
     by_arr_obs: dict[str, list] = {}
     for o in obs:
         o["parties"] = o.get("parties") or []
