@@ -32,8 +32,8 @@ class SourceIn(_Body):
     title: str
     publisher: str
     kind: str = Field("official", description=_terms(vocab.SOURCE_KINDS))
-    url: str | None = None
-    copy_of: str | None = Field(None, description="For a web-archive copy: the original's URL on the publisher's site.")
+    url: str | None = Field(None, description="An absolute http:// or https:// URL (other schemes are refused).")
+    copy_of: str | None = Field(None, description="For a web-archive copy: the original's URL on the publisher's site (http(s)).")
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD; a source needs a url or a date.")
     supports: str = ""
     note: str = ""
@@ -83,7 +83,7 @@ class ArrangementIn(_Body):
     issue_areas: list[str] = Field([], description=_terms(vocab.ISSUE_AREAS))
     regions: list[str] = []
     sources: list[str] = []
-    url: str | None = None
+    url: str | None = Field(None, description="An absolute http:// or https:// URL (other schemes are refused).")
     note: str = ""
     obligations: list[ObligationIn] = []
 

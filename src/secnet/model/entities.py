@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator, model_validator
 
 from . import vocab
 from .dates import FuzzyDate, NotAfter, bounds, parse_start, with_floor
@@ -28,6 +28,40 @@ OptDate = Annotated[FuzzyDate | None, BeforeValidator(_parse_date), PlainSeriali
 SpanDate = Annotated[FuzzyDate | NotAfter, PlainValidator(parse_start), PlainSerializer(str, return_type=str)]
 OptSpanDate = Annotated[FuzzyDate | NotAfter | None, PlainValidator(lambda v: None if v is None or v == "" else parse_start(v)),
                         PlainSerializer(lambda d: None if d is None else str(d))]
+
+
+#: The only URL schemes a link may carry: a ``javascript:``, ``data:`` or ``vbscript:`` link runs or smuggles
+#: content when clicked, and a relative or schemeless one means something different on every page that shows it.
+URL_SCHEMES = ("http", "https")
+
+
+def is_http_url(url: object) -> bool:
+    """Whether ``url`` is an absolute ``http://`` or ``https://`` URL with a host and no whitespace or control characters."""
+    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return False
+    scheme, sep, rest = url.partition(":")
+    if not sep or scheme.lower() not in URL_SCHEMES or not rest.startswith("//"):
+        return False
+    host = rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
+    return bool(host) and not host.startswith(":")
+
+
+def http_url(url: object) -> str | None:
+    """``url`` when it may be a link's ``href`` (:func:`is_http_url`), else None: the templates' ``http_url`` filter."""
+    return url if is_http_url(url) else None  # type: ignore[return-value]
+
+
+def _http_url(value: str | None) -> str | None:
+    if not value:
+        return value
+    if not is_http_url(value):
+        shown_value = value if len(value) <= 60 else value[:57] + "..."
+        raise ValueError(f"not an http(s) URL: {shown_value!r} (a link must start with http:// or https:// and name a host)")
+    return value
+
+
+#: An optional link: absolute http(s) only (:func:`is_http_url`); empty means none.
+OptUrl = Annotated[str | None, AfterValidator(_http_url)]
 
 
 def _term(value: str, vocabulary: dict[str, str] | tuple[str, ...], what: str) -> str:
@@ -53,9 +87,9 @@ class Source(_Model):
     title: str
     publisher: str
     kind: str = "official"
-    url: str | None = None
+    url: OptUrl = None
     #: For a web-archive snapshot (``url`` on web.archive.org...): the URL of the original on the publisher's site.
-    copy_of: str | None = None
+    copy_of: OptUrl = None
     date: OptDate = None
     supports: str = ""
     note: str = ""
@@ -193,7 +227,7 @@ class Arrangement(_Model):
     issue_areas: list[str] = Field(default_factory=list)
     regions: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
-    url: str | None = None
+    url: OptUrl = None
     note: str = ""
     obligations: list[Obligation] = Field(default_factory=list)
     participations: list[Participation] = Field(default_factory=list)

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analytics import coverage, formats, graph, timeline
 from ..findings.cache import cached_findings
+from ..model.entities import http_url
 from ..userfiles import check_directory, writing
 from ..registry import Registry
 from . import charts
@@ -96,6 +97,7 @@ def render_html(r: Registry, at: object = None) -> tuple[str, dict]:
             "Back-door audit, year by year", "actors")),
     }
     env = Environment(loader=PackageLoader("secnet", "reports/templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["http_url"] = http_url
     html = env.get_template("briefing.html.j2").render(d=d, images=images, actors=r.actors, arrangements=r.arrangements)
     return html, d
 

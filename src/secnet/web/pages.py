@@ -23,6 +23,7 @@ from ..api.deps import At, Reg
 from ..errors import SecnetError
 from ..model import vocab
 from ..model.dates import shown
+from ..model.entities import http_url
 from . import views
 
 HERE = Path(__file__).parent
@@ -39,6 +40,7 @@ def number(x: object) -> object:
 
 
 templates.env.filters["number"] = number
+templates.env.filters["http_url"] = http_url
 templates.env.filters["when"] = lambda d: "" if d is None else shown(str(d))  # "[..2014]" reads "by 2014"
 
 
