@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from ..analytics import coverage, formats
 from ..registry import Registry
-from .text import finding, capitalise, count, figure, join, signed, the
+from .text import finding, capitalise, count, figure, join, short_name, signed, the
 
 #: The format the brief asks about first (Clingendael Spectator 2022); the finding names it when it exists.
 FOCUS_FORMAT = "aukus"
@@ -118,8 +118,7 @@ def cohesion(r: Registry, w, since=None) -> dict:
 
 def _short(r: Registry, aid: str) -> str:
     """An arrangement as running text names it: ``the European Union``, ``ANZUS`` (its first alias when the name is long)."""
-    a = r.arrangements[aid]
-    name = a.aliases[0] if len(a.name) > 45 and a.aliases else a.name
+    name = short_name(r.arrangements[aid])
     return name if name.isupper() else f"the {name}"
 
 

@@ -23,7 +23,7 @@ from ..design import groupings
 from ..design import prioritise as prio
 from ..errors import SecnetError
 from ..registry import Registry
-from .text import finding, count, figure, join, percent, the
+from .text import finding, count, figure, join, percent, short_name, the
 
 PRIORITY_AIMS = {"stability": "regional stability", "capability": "capability gaps"}
 SMAA_DRAWS = 2000
@@ -142,7 +142,7 @@ def _issue(r: Registry, w, issue: Issue, cands) -> dict:
 
     def member(g: dict) -> str:
         arrs = sorted(through.get(g["actor_id"], []), key=lambda a: (len(r.arrangements[a].issue_areas), a))  # the most specific first
-        via = _arrangement(r, arrs[0]) + (f" and {count(len(arrs) - 1, 'more arrangement')}" if len(arrs) > 1 else "") if arrs else ""
+        via = short_name(r.arrangements[arrs[0]]) + (f" and {count(len(arrs) - 1, 'more arrangement')}" if len(arrs) > 1 else "") if arrs else ""
         what = "" if set(g["provides"]) >= set(issue.need) else join([k.replace("_", " ") for k in g["provides"]])
         inside = ", ".join(x for x in (what, f"through {via}" if via else "") if x)
         return _name(r, g["actor_id"]) + (f" ({inside})" if inside else "")
@@ -159,11 +159,6 @@ def _issue(r: Registry, w, issue: Issue, cands) -> dict:
     return {"issue": issue, "sentence": sentence + ".", "group": group, "partners": in_group, "able": able,
             "facts": facts}
 
-
-def _arrangement(r: Registry, aid: str) -> str:
-    """An arrangement as running text names it: its name, or its first alias when the name is long."""
-    a = r.arrangements[aid]
-    return a.aliases[0] if len(a.name) > 45 and a.aliases else a.name
 
 
 def groupings_finding(r: Registry, w, since=None) -> dict:

@@ -47,6 +47,11 @@ def the(name: str) -> str:
     return f"the {name}" if name.startswith(_THE) else name
 
 
+def short_name(arrangement) -> str:
+    """An arrangement as running text names it: its name, or its first alias when the name is long."""
+    return arrangement.aliases[0] if len(arrangement.name) > 45 and arrangement.aliases else arrangement.name
+
+
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
