@@ -21,6 +21,7 @@ partner priorities.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,11 +110,15 @@ def load_scenario(path: str | Path, base: Dataset | Registry) -> Scenario:
     date = raw.get("date")
     sources = dict(ds.sources)
     try:
+        # A scenario file is not a web page (links are http(s) only): the file is named in `supports`, and
+        # without a `date` the source is dated by the file's last change, the version of the scenario read.
+        written = datetime.date.fromtimestamp(p.stat().st_mtime).isoformat()
         sources[own_source] = Source(id=own_source, title=f"Scenario: {title}", publisher="secnet scenario", kind="research",
-                                     url=p.resolve().as_uri(), date=date or None,
-                                     supports=f"the hypothetical facts of scenario '{sid}'", note=str(raw.get("note") or ""))
+                                     date=date or written, supports=f"the hypothetical facts of scenario '{sid}' ({p.resolve()})",
+                                     note=str(raw.get("note") or ""))
     except ValidationError as e:
-        rd.problem(file, raw.key_lines.get("date", raw.line), sid, f"date: {e.errors()[0]['msg'].removeprefix('Value error, ')}")
+        field = str(e.errors()[0]["loc"][0]) if e.errors()[0]["loc"] else "date"
+        rd.problem(file, raw.key_lines.get(field, raw.line), sid, f"{field}: {e.errors()[0]['msg'].removeprefix('Value error, ')}")
 
     where: dict[tuple, tuple[object, tuple]] = {}  # rules.Problem.where -> (yaml node, location inside it)
     touched: dict[str, int] = {}  # existing arrangement -> line of the first scenario entry that changes it
