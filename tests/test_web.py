@@ -160,7 +160,7 @@ def test_each_page_loads_without_console_errors(tab, name):
 @pytest.mark.browser
 def test_network_view_draws_nodes_and_shows_details_on_click(tab):
     page = tab.open(PAGES["network"])
-    page.wait_for_function("window.secnetGraph && window.secnetGraph.nodes().length > 50")
+    page.wait_for_function("() => window.secnetGraph && window.secnetGraph.nodes().length > 50")
     n = page.evaluate("window.secnetGraph.nodes().length")
     assert n == int(page.locator("#n-nodes").inner_text())
     width = page.evaluate("window.secnetGraph.nodes().boundingBox().w")
@@ -173,7 +173,7 @@ def test_network_view_draws_nodes_and_shows_details_on_click(tab):
     page.evaluate("""document.querySelectorAll('input[name=kind]').forEach(b => b.checked = b.value === 'alliance')""")
     page.locator("#filters button[type=submit]").click()
     page.wait_for_url(re.compile(r"kind=alliance"))
-    page.wait_for_function("window.secnetGraph && window.secnetGraph.nodes().length > 0")
+    page.wait_for_function("() => window.secnetGraph && window.secnetGraph.nodes().length > 0")
     assert page.evaluate("window.secnetGraph.nodes().length") < n
     assert tab.errors == []
 
@@ -209,11 +209,11 @@ def test_date_slider_changes_the_member_count(tab):
     page = tab.open("/")
     assert int(page.locator("#n-members").inner_text()) == 32
     page.locator("#year").fill("1990")
-    page.wait_for_function("document.getElementById('picture-at').textContent === '1990-12-31'")
+    page.wait_for_function("() => document.getElementById('picture-at').textContent === '1990-12-31'")
     assert int(page.locator("#n-members").inner_text()) == 16
     assert "at=1990-12-31" in page.url
     page.locator("#year").fill("2004")
-    page.wait_for_function("document.getElementById('picture-at').textContent === '2004-12-31'")
+    page.wait_for_function("() => document.getElementById('picture-at').textContent === '2004-12-31'")
     assert int(page.locator("#n-members").inner_text()) == 26
     assert tab.errors == []
 
@@ -233,9 +233,17 @@ def editable(browser, tmp_path):
         context.close()
 
 
+def sign_in(page, base: str, token: str, then: str) -> None:
+    """Sign in on the /login page (the token is posted once; the browser keeps an HttpOnly cookie)."""
+    page.goto(f"{base}/login?next={then}")
+    page.fill("#token", token)
+    page.click("#login button[type=submit]")
+    page.wait_for_load_state("load")
+
+
 def open_editor(page, actor: str, role: str):
     page.locator(f"#participations button.edit[data-actor={actor}][data-role={role}]").click()
-    page.wait_for_function("document.getElementById('edit-start').value !== ''")
+    page.wait_for_function("() => document.getElementById('edit-start').value !== ''")
 
 
 @pytest.mark.browser
@@ -243,19 +251,26 @@ def test_token_holder_edits_a_participation_through_the_page(editable):
     tab, token = editable
     page = tab.open("/arrangements/nato?at=2024-06-01")
     row = page.locator("#participations tr[data-key='nato:FIN:member:2023-04-04']")
-    # Without a valid token nothing is saved.
+    # Not signed in, nothing is saved: the form says to sign in.
+    open_editor(page, "FIN", "member")
+    page.fill("#edit-note", "Deposited its instrument of accession in Washington.")
+    page.click("#edit-save")
+    page.wait_for_selector("#edit-status.bad")
+    assert "Sign in" in page.locator("#edit-status").inner_text()
+    # A wrong token does not sign in.
+    sign_in(page, tab.base, "secnet_not-a-token", "/arrangements/nato?at=2024-06-01")
+    assert "unknown token" in page.locator("#login-error").inner_text()
+    # Signed in with the editor's token, the change is saved, and the page shows it after reloading.
+    sign_in(page, tab.base, token, "/arrangements/nato?at=2024-06-01")
+    assert page.url.endswith("/arrangements/nato?at=2024-06-01")
+    assert page.locator("#who").inner_text() == "web-test"
+    assert page.evaluate("document.cookie") == "", "the session cookie is HttpOnly: no script can read it"
     open_editor(page, "FIN", "member")
     page.fill("#edit-note", "Deposited its instrument of accession in Washington.")
     shoot(page, "edit")
-    page.fill("#edit-token", "secnet_not-a-token")
-    page.click("#edit-save")
-    page.wait_for_selector("#edit-status.bad")
-    assert "refused" in page.locator("#edit-status").inner_text()
-    # With the editor's token the change is saved, and the page shows it after reloading.
-    page.fill("#edit-token", token)
     page.click("#edit-save")
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelector(\"tr[data-key='nato:FIN:member:2023-04-04'] td.note\")"
+    page.wait_for_function("() => document.querySelector(\"tr[data-key='nato:FIN:member:2023-04-04'] td.note\")"
                            ".textContent.includes('Washington')")
     assert row.locator("td.note").inner_text() == "Deposited its instrument of accession in Washington."
     assert tab.errors == []
@@ -264,7 +279,8 @@ def test_token_holder_edits_a_participation_through_the_page(editable):
 @pytest.mark.browser
 def test_a_stale_edit_is_refused_not_lost(editable):
     tab, token = editable
-    page = tab.open("/arrangements/nato?at=2024-06-01")
+    sign_in(tab.page, tab.base, token, "/arrangements/nato?at=2024-06-01")
+    page = tab.page
     open_editor(page, "SWE", "member")
     # Someone else saves the same entry while the form is open.
     pid = page.evaluate("""async () => (await (await fetch('/api/v1/arrangements/nato/participations')).json())
@@ -274,7 +290,6 @@ def test_a_stale_edit_is_refused_not_lost(editable):
         body: JSON.stringify({note: 'Changed elsewhere.'})})).status""", [pid, token])
     assert status == 200
     page.fill("#edit-note", "My change.")
-    page.fill("#edit-token", token)
     page.click("#edit-save")
     page.wait_for_selector("#edit-status.bad")
     assert "Someone else changed this entry" in page.locator("#edit-status").inner_text()

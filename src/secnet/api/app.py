@@ -16,7 +16,6 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
@@ -24,8 +23,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from .. import __version__, store
 from ..errors import InvalidData, SecnetError, UnknownId
 from ..registry import Registry
-from . import limits, read, write
+from . import headers, limits, read, write
 from .deps import LiveRegistry
+from .sessions import Sessions
 
 DESCRIPTION = """\
 Who takes part in which security arrangement around NATO, in what role, when, and on whose word.
@@ -54,21 +54,26 @@ def create_app(db: str | None = None, *, registry_loader: Callable[[], Registry]
     if registry_loader is None:
         live.seed(Registry.open(db), store.data_version(engine))  # first use loads the shipped dataset
     app = FastAPI(title="secnet", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
-    app.state.engine, app.state.live = engine, live
+    app.state.engine, app.state.live, app.state.sessions = engine, live, Sessions(engine)
     app.add_middleware(limits.BodyLimit, limit=limits.max_body(max_body))
+    app.add_middleware(headers.HeadAsGet)
+    app.add_middleware(headers.SecurityHeaders)  # added last, so outermost: the 413 above gets the headers too
 
     app.add_exception_handler(SecnetError, _secnet_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(DataError, _database_value)
     app.add_exception_handler(IntegrityError, _database_refused)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(Exception, headers.server_error)
     app.include_router(read.router, prefix="/api/v1")
     app.include_router(write.router, prefix="/api/v1")
     _docs(app)
 
     from ..web.pages import router as web_router
+    from ..web.signin import router as signin_router
 
     app.include_router(web_router)
+    app.include_router(signin_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent.parent / "web" / "static", check_dir=False), name="static")
     return app
 
@@ -110,17 +115,37 @@ def _database_error(request: Request, e: OperationalError) -> JSONResponse:
 
 
 def _docs(app: FastAPI) -> None:
-    """Swagger UI from the ``swagger-ui-bundle-v2`` package's files: no CDN, the server may be offline."""
+    """Swagger UI from the ``swagger-ui-bundle-v2`` package's files: no CDN, the server may be offline.
+
+    FastAPI's own page starts Swagger UI with an inline script, which the
+    Content-Security-Policy refuses; this page loads the same start-up code
+    from ``/static/swagger-init.js`` instead (see :mod:`secnet.api.headers`).
+    """
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="secnet API",
-                                   swagger_js_url="/docs/assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs/assets/swagger-ui.css",
-                                   swagger_favicon_url="/docs/assets/favicon-32x32.png")
+        return HTMLResponse(DOCS_PAGE)
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>secnet API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<link rel="icon" href="/docs/assets/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 
 def check_port(host: str, port: int) -> None:

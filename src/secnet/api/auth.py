@@ -11,6 +11,10 @@ A token is shown once, when it is created; the database keeps only its
 SHA-256 (a token is 256 random bits, so a slow password hash would add
 nothing). Without a token, or with an unknown or revoked one, a write gets
 401; with a token whose role is too low, 403.
+
+In a browser, the dashboard's pages sign in instead (:mod:`secnet.api.sessions`):
+the token is posted once to ``/login`` and the server keeps the browser signed
+in with an HttpOnly cookie; a bearer token, when sent, takes precedence.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from ..errors import Conflict, InvalidInput, SecnetError, UnknownId
 from ..store import rows
+from . import sessions
 
 #: Each role and the roles it includes.
 ROLES = {"editor": {"editor"}, "admin": {"editor", "admin"}}
@@ -85,9 +90,12 @@ def list_tokens(engine: Engine) -> list[dict]:
     return rows.tokens(engine)
 
 
-def authenticate(engine: Engine, token: str | None) -> Principal:
+def authenticate(engine: Engine, token: str | None, what: str = "this write") -> Principal:
+    """The holder of ``token``; 401 when there is none (``what`` names the request in the message) or it is
+    unknown or revoked."""
     if not token:
-        raise Unauthorized("this write needs a token: send 'Authorization: Bearer <token>' (secnet token create NAME)")
+        raise Unauthorized(f"{what} needs a token: send 'Authorization: Bearer <token>' (secnet token create NAME), "
+                           "or sign in at /login in a browser")
     found = rows.token_by_hash(engine, hash_token(token))
     if found is None:
         raise Unauthorized("unknown token")
@@ -99,13 +107,36 @@ def authenticate(engine: Engine, token: str | None) -> Principal:
 bearer = HTTPBearer(auto_error=False, description="A token from `secnet token create NAME --role editor|admin`.")
 
 
-def require_role(role: str):
-    """A dependency: the caller's :class:`Principal`, if their token has ``role``."""
+def from_session(request: Request, what: str) -> Principal:
+    """The principal of the request's session cookie (:mod:`secnet.api.sessions`), with the CSRF checks for a write."""
+    value = request.cookies.get(sessions.COOKIE)
+    if not value:
+        authenticate(request.app.state.engine, None, what)  # raises: no token, no session
+    found = request.app.state.sessions.principal(value)
+    if found is None:
+        raise Unauthorized("the session has ended (expired, signed out, or its token was revoked): sign in again at /login")
+    if request.method not in sessions.SAFE_METHODS:
+        if sessions.CSRF_HEADER.lower() not in request.headers:
+            raise Forbidden(f"a write with the session cookie needs the header {sessions.CSRF_HEADER} (the pages send it); "
+                            "API clients send 'Authorization: Bearer <token>'")
+        if not sessions.same_origin(request):
+            raise Forbidden("this write comes from another site's page: refused")
+    return Principal(*found)
+
+
+def require_role(role: str, what: str = "this write"):
+    """A dependency: the caller's :class:`Principal` (bearer token, else session cookie), if it has ``role``.
+
+    ``what`` names the request in the message for a caller without a token.
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
     def check(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-        who = authenticate(request.app.state.engine, credentials.credentials if credentials else None)
+        if credentials:
+            who = authenticate(request.app.state.engine, credentials.credentials, what)
+        else:
+            who = from_session(request, what)
         if role not in ROLES[who.role]:
             raise Forbidden(f"token '{who.name}' is an {who.role}; this needs an {role} token")
         return who

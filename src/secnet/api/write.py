@@ -98,7 +98,7 @@ _routes("participation", "participations", ParticipationIn, ParticipationPatch, 
 
 
 @router.get("/edits", summary="The edit log")
-def edit_log(who: Editor, engine: Store,
+def edit_log(who: Annotated[Principal, Depends(require_role("editor", what="reading the edit log"))], engine: Store,
              entity: Annotated[str | None, Query(description="source, actor, arrangement or participation")] = None,
              id: Annotated[str | None, Query(description="One record's id")] = None,  # noqa: A002
              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:

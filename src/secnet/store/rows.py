@@ -153,3 +153,11 @@ def token_by_hash(engine: Engine, token_hash: str) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(sa.select(t.c.name, t.c.role, t.c.revoked_at).where(t.c.token_hash == token_hash)).first()
     return None if row is None else dict(row._mapping)
+
+
+def token_by_name(engine: Engine, name: str) -> dict | None:
+    """A token's name, role, hash and revocation time (for checking a signed session: see secnet.api.sessions)."""
+    t = schema.api_tokens
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t.c.name, t.c.role, t.c.token_hash, t.c.revoked_at).where(t.c.name == name)).first()
+    return None if row is None else dict(row._mapping)

@@ -10,6 +10,7 @@ registry and the checked ``at``), so they see edits as soon as the API does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from ..api.deps import At, Reg
+from ..api.sessions import signed_in
 from ..errors import SecnetError
 from ..model import vocab
 from ..model.dates import shown
@@ -39,7 +41,19 @@ def number(x: object) -> object:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3g}"
 
 
+#: A path on this site: one slash, then no second slash or backslash (``//host`` and ``/\host`` leave the
+#: site), and no control character or space (a browser drops tabs and newlines, which could make ``/\t/host``).
+_SITE_PATH = re.compile(r"^/(?![/\\])[^\x00-\x20\x7f\\]*$")
+
+
+def site_path(target: object) -> str | None:
+    """``target`` when it is a path on this site (``/formats/aukus?at=2024``), else None: for links and
+    redirects built from data or from the query string."""
+    return target if isinstance(target, str) and _SITE_PATH.match(target) else None
+
+
 templates.env.filters["number"] = number
+templates.env.filters["site_path"] = site_path
 templates.env.filters["http_url"] = http_url
 templates.env.filters["when"] = lambda d: "" if d is None else shown(str(d))  # "[..2014]" reads "by 2014"
 
@@ -53,7 +67,9 @@ def render(request: Request, template: str, data: dict, status: int = 200) -> Re
     if _wants_json(request):
         return JSONResponse(json.loads(json.dumps(data, default=str)), status_code=status)
     json_url = str(request.url.include_query_params(format="json"))
-    return templates.TemplateResponse(request, template, {"data": data, "json_url": json_url}, status_code=status)
+    who = signed_in(request)  # (name, role) of the session, for the header's sign-in or sign-out
+    return templates.TemplateResponse(request, template, {"data": data, "json_url": json_url, "who": who},
+                                      status_code=status)
 
 
 class PageRoute(APIRoute):

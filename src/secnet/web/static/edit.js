@@ -1,20 +1,22 @@
 // Editing a participation through the API. Opening the form finds the stored record (its id) in
 // GET /api/v1/arrangements/{id}/participations, then GETs it for its current values and version
 // (the ETag); saving PATCHes only the changed fields with If-Match (optimistic locking: a 412 means
-// someone saved first) and the editor's bearer token. The token is kept in sessionStorage: this
-// browser tab only, gone when it closes.
+// someone saved first). The editor signs in at /login: the browser then holds an HttpOnly session
+// cookie that this script cannot read and sends it by itself; the X-Secnet-CSRF header marks the
+// request as coming from these pages (secnet.api.sessions). No token is ever kept in the page.
 (function () {
   const dialog = document.getElementById("edit");
   if (!dialog) return;
   const form = document.getElementById("edit-form");
   const status = document.getElementById("edit-status");
-  const token = document.getElementById("edit-token");
   const fields = ["role", "start", "end", "sources", "note"];
   const input = (name) => document.getElementById(`edit-${name}`);
-  const TOKEN = "secnet.token";
+  const { h, fill } = window.secnetDom;
+  sessionStorage.removeItem("secnet.token"); // left by earlier versions, which kept the token there
   let current = null; // {url, etag, values}
 
-  const say = (text, kind) => { status.textContent = text; status.className = `status ${kind || ""}`; };
+  const say = (text, kind) => { fill(status, text); status.className = `status ${kind || ""}`; };
+  const signIn = (why) => { fill(status, `${why} `, h("a", { href: dialog.dataset.login }, "Sign in"), " and open the entry again."); status.className = "status bad"; };
   const show = (v) => (Array.isArray(v) ? v.join(", ") : v ?? "");
   const read = (name) => {
     const v = input(name).value.trim();
@@ -33,7 +35,6 @@
   async function open(button) {
     current = null;
     document.getElementById("edit-title").textContent = `Edit: ${button.dataset.name}`;
-    token.value = sessionStorage.getItem(TOKEN) || "";
     fields.forEach((f) => { input(f).value = ""; });
     say("Loading…");
     dialog.showModal();
@@ -56,8 +57,7 @@
     event.preventDefault();
     if (!current) return;
     if (!form.reportValidity()) return;
-    if (!token.value.trim()) { say("Saving needs an editor's API token (secnet token create).", "bad"); token.focus(); return; }
-    sessionStorage.setItem(TOKEN, token.value.trim());
+    if (!dialog.dataset.who) { signIn("Saving needs an editor."); return; }
     const changes = {};
     fields.forEach((f) => {
       if (JSON.stringify(read(f)) !== JSON.stringify(f === "end" ? current.values[f] ?? null : current.values[f])) changes[f] = read(f);
@@ -66,15 +66,17 @@
     say("Saving…");
     const resp = await fetch(current.url, {
       method: "PATCH",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "If-Match": current.etag,
-                 Authorization: `Bearer ${token.value.trim()}` },
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "If-Match": current.etag, "X-Secnet-CSRF": "1" },
       body: JSON.stringify(changes),
     });
     if (resp.ok) {
       say("Saved. Reloading…", "good");
       setTimeout(() => location.reload(), 400);
-    } else if (resp.status === 401 || resp.status === 403) {
-      say(`The token was refused: ${await problem(resp)}`, "bad");
+    } else if (resp.status === 401) {
+      signIn(`Not saved: ${await problem(resp)}.`);
+    } else if (resp.status === 403) {
+      say(`Not saved: ${await problem(resp)}`, "bad");
     } else if (resp.status === 412) {
       say("Someone else changed this entry since you opened it. Close and open it again to see their version.", "bad");
     } else {

@@ -2,6 +2,7 @@
 // ISO 3166 numeric ids; the server already mapped our alpha-3 ids to them (secnet.web.geo), so
 // a state's "feature" is the feature's id (or, for Kosovo, its name).
 (async function () {
+  const { h, fill } = window.secnetDom;
   const states = JSON.parse(document.getElementById("states").textContent);
   const at = document.getElementById("at").value;
   const byFeature = new Map(states.map((s) => [s.feature, s]));
@@ -25,14 +26,14 @@
       tooltip.style.display = "block";
       tooltip.style.left = `${event.clientX + 14}px`;
       tooltip.style.top = `${event.clientY + 10}px`;
-      tooltip.innerHTML = s
-        ? `<strong>${s.name}</strong><br>${s.status === "other" ? "no NATO tie" : s.status}` +
-          (s.frameworks.length ? `<br>frameworks: ${s.frameworks.join(", ")}` : "") +
-          (s.formats.length ? `<br>formats: ${s.formats.length}` : "")
-        : `${f.properties.name}`;
+      fill(tooltip, ...(s
+        ? [h("strong", {}, s.name), h("br"), s.status === "other" ? "no NATO tie" : s.status,
+           s.frameworks.length ? [h("br"), `frameworks: ${s.frameworks.join(", ")}`] : null,
+           s.formats.length ? [h("br"), `formats: ${s.formats.length}`] : null]
+        : [f.properties.name]));
     })
     .on("mouseleave", () => { tooltip.style.display = "none"; })
-    .on("click", (event, f) => { const s = stateOf(f); if (s) location.href = `/actors/${s.iso3}?at=${encodeURIComponent(at)}`; });
+    .on("click", (event, f) => { const s = stateOf(f); if (s) location.href = `/actors/${encodeURIComponent(s.iso3)}?at=${encodeURIComponent(at)}`; });
 
   const layers = {
     status: {
@@ -51,7 +52,7 @@
       of: (s) => (s.formats.includes(document.getElementById("format").value) ? (s.status === "ally" ? "ally" : "partner") : null),
     },
   };
-  const fill = { ally: colour("ally"), partner: colour("partner"), aspirant: colour("aspirant"), "ally-faint": "#b7c9dc" };
+  const paint = { ally: colour("ally"), partner: colour("partner"), aspirant: colour("aspirant"), "ally-faint": "#b7c9dc" };
 
   function draw() {
     const name = new FormData(form).get("layer");
@@ -61,14 +62,15 @@
       const s = stateOf(f);
       const cls = s ? layer.of(s) : null;
       if (cls && cls !== "ally-faint") coloured.add(s.iso3);
-      return (cls && fill[cls]) || colour("none");
+      return (cls && paint[cls]) || colour("none");
     }).attr("data-class", (f) => { const s = stateOf(f); return (s && layer.of(s)) || ""; });
     const n = coloured.size;
     document.getElementById("layer-title").textContent = layer.title();
     document.getElementById("layer-count").textContent = `${n} states coloured on ${at}.`;
-    document.getElementById("legend").innerHTML = layer.classes
-      .map(([cls, label]) => `<span><span class="sw" style="background:${name === "framework" && cls === "ally" ? fill["ally-faint"] : fill[cls]}"></span>${label}</span>`)
-      .join("") + `<span><span class="sw" style="background:${colour("none")}"></span>other</span>`;
+    const swatch = (background) => { const sw = h("span", { class: "sw" }); sw.style.background = background; return sw; };
+    fill(document.getElementById("legend"),
+         layer.classes.map(([cls, label]) => h("span", {}, swatch(name === "framework" && cls === "ally" ? paint["ally-faint"] : paint[cls]), label)),
+         h("span", {}, swatch(colour("none")), "other"));
     svg.attr("data-layer", name).attr("data-coloured", n);
   }
   // A date change reloads the page: keep the chosen layer (it travels in the query string).
@@ -77,7 +79,7 @@
     const sel = document.getElementById(id);
     if (query.get(name) && [...sel.options].some((o) => o.value === query.get(name))) sel.value = query.get(name);
   }
-  const chosen = form.querySelector(`input[name=layer][value="${query.get("layer")}"]`);
+  const chosen = form.querySelector(`input[name=layer][value="${CSS.escape(query.get("layer") || "")}"]`);
   if (chosen) chosen.checked = true;
   form.addEventListener("change", (e) => {
     if (e.target.id === "framework") form.querySelector("input[value=framework]").checked = true;

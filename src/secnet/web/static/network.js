@@ -51,35 +51,37 @@
   }).run();
 
   const panel = document.getElementById("details");
-  const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-  const link = (kind, id, text) => `<a href="/${kind}/${encodeURIComponent(id)}?at=${esc(at)}">${esc(text)}</a>`;
+  const { h, fill } = window.secnetDom;
+  const link = (kind, id, text) => h("a", { href: `/${kind}/${encodeURIComponent(id)}?at=${encodeURIComponent(at)}` }, text);
   const fmt = (x) => (typeof x === "number" ? x.toFixed(3).replace(/\.?0+$/, "") : x);
+  const words = (s) => String(s ?? "").replace(/_/g, " ");
+  const row = (label, value) => h("tr", {}, h("td", {}, label), h("td", { class: "num" }, value));
 
   function showNode(n) {
     const d = n.data();
     const ties = n.connectedEdges().sort((a, b) => b.data("weight") - a.data("weight"));
-    panel.innerHTML = `<h3>${link("actors", d.id, d.label)}</h3>
-      <p>${esc(d.kind.replace(/_/g, " "))} · <span class="tag ${esc(d.status)}">${esc(d.status === "other" ? "no NATO tie" : d.status)}</span>
-         · community ${d.community === null ? "none" : d.community + 1}</p>
-      <table><tbody>
-        <tr><td>Ties (degree)</td><td class="num">${d.degree}</td></tr>
-        <tr><td>Weighted degree</td><td class="num">${fmt(d.weighted_degree)}</td></tr>
-        <tr><td>Betweenness</td><td class="num">${fmt(d.betweenness)}</td></tr>
-        <tr><td>Eigenvector</td><td class="num">${fmt(d.eigenvector)}</td></tr>
-      </tbody></table>
-      <h3>Strongest ties</h3>
-      <ol>${ties.slice(0, 8).map((e) => {
+    fill(panel,
+      h("h3", {}, link("actors", d.id, d.label)),
+      h("p", {}, `${words(d.kind)} · `, h("span", { class: `tag ${d.status}` }, d.status === "other" ? "no NATO tie" : d.status),
+        ` · community ${d.community === null ? "none" : d.community + 1}`),
+      h("table", {}, h("tbody", {},
+        row("Ties (degree)", d.degree), row("Weighted degree", fmt(d.weighted_degree)),
+        row("Betweenness", fmt(d.betweenness)), row("Eigenvector", fmt(d.eigenvector)))),
+      h("h3", {}, "Strongest ties"),
+      h("ol", {}, ties.slice(0, 8).map((e) => {
         const other = e.data("source") === d.id ? e.data("target") : e.data("source");
-        return `<li>${link("actors", other, names[other])} <span class="muted">${fmt(e.data("weight"))}, ${esc(e.data("strongest").replace(/_/g, " "))}</span></li>`;
-      }).join("")}</ol>`;
+        return h("li", {}, link("actors", other, names[other]), " ",
+                 h("span", { class: "muted" }, `${fmt(e.data("weight"))}, ${words(e.data("strongest"))}`));
+      })));
   }
 
   function showEdge(e) {
     const d = e.data();
-    panel.innerHTML = `<h3>${link("actors", d.source, names[d.source])} – ${link("actors", d.target, names[d.target])}</h3>
-      <p>Weight ${fmt(d.weight)}; strongest tie: ${esc(d.strongest.replace(/_/g, " "))}.</p>
-      <h3>Shared arrangements (${d.arrangements.length})</h3>
-      <ul>${d.arrangements.map((a) => `<li>${link("arrangements", a, a)}</li>`).join("")}</ul>`;
+    fill(panel,
+      h("h3", {}, link("actors", d.source, names[d.source]), " – ", link("actors", d.target, names[d.target])),
+      h("p", {}, `Weight ${fmt(d.weight)}; strongest tie: ${words(d.strongest)}.`),
+      h("h3", {}, `Shared arrangements (${d.arrangements.length})`),
+      h("ul", {}, d.arrangements.map((a) => h("li", {}, link("arrangements", a, a)))));
   }
 
   cy.on("tap", "node", (evt) => {

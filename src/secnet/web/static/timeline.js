@@ -1,10 +1,11 @@
 // Draws participations as bars on a vis-timeline. The rows come from the page's JSON island
 // (#timeline-rows, the same rows as the page's JSON twin); data-group names the row field that
 // picks the lane, data-label the field shown on the bar. Dates written as a year or a month
-// start on the first day of the period; an open end runs to today.
+// start on the first day of the period; an open end runs to today. Names go in as text (secnetDom.h).
 (function () {
   const el = document.getElementById("timeline");
   if (!el) return;
+  const { h } = window.secnetDom;
   const rows = JSON.parse(document.getElementById("timeline-rows").textContent);
   const lanes = JSON.parse(el.dataset.groups);
   const today = el.dataset.today;
@@ -16,15 +17,16 @@
     return m ? { day: day(m[2]), text: `by ${m[2]}`, by: true } : { day: d ? day(d) : today, text: d, by: false };
   };
   const used = new Set(rows.map((r) => r[el.dataset.group]));
-  const groups = new vis.DataSet(lanes.filter(([id]) => used.has(id)).map(([id, content], order) => ({ id, content, order })));
+  const groups = new vis.DataSet(lanes.filter(([id]) => used.has(id)).map(([id, content], order) => ({ id, content: h("span", {}, content), order })));
   const items = new vis.DataSet(rows.map((r, i) => {
     const label = r[el.dataset.label];
     const role = r.role.replace(/_/g, " ");
     const s = when(r.start), e = r.end ? when(r.end) : { day: today, text: "today", by: false };
     return {
-      id: i, group: r[el.dataset.group], content: label, className: r.category + (s.by || e.by ? " not-after" : ""),
+      // Elements, not strings: vis-timeline would parse a string as HTML (through its own filter).
+      id: i, group: r[el.dataset.group], content: h("span", {}, label), className: r.category + (s.by || e.by ? " not-after" : ""),
       start: s.day, end: e.day, type: "range",
-      title: `${label}: ${role}, ${s.text} to ${e.text}`,
+      title: h("span", {}, `${label}: ${role}, ${s.text} to ${e.text}`),
     };
   }));
   if (el.dataset.founded) {
