@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: set up from nothing, load the shipped dataset into SQLite and run the main job.
-run: $(STAMP)
+## make run: set up from nothing, install the dashboard's browser assets (so `secnet serve` works right
+## after it), load the shipped dataset into SQLite and run the main job.
+run: $(STAMP) web-assets
 	$(BIN)/secnet load
 	$(BIN)/secnet findings
 	$(BIN)/secnet brief --out out --pdf

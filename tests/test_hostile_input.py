@@ -53,7 +53,7 @@ FILES = {
     (("group", "cyber", "--candidates", "latin1.csv"), "latin1.csv is not UTF-8 text"),
     (("group", "cyber", "--candidates", "extra-fields.csv"), "extra-fields.csv:2: more fields than the header has (2)"),
     (("group", "cyber", "--candidates", "nan-cost.csv"), "cost must be a finite number"),
-    (("prioritise", "--smaa", "--seed", "-1"), "--seed must not be negative"),
+    (("prioritise", "--smaa", "--seed", "-1"), "--seed must be a whole number from 0 to 4294967295 (found -1)"),
     (("prioritise", "--smaa", "--draws", "2147483648"), "--draws must be between 1 and 10,000,000"),
     (("prioritise", "--smaa", "--uncertainty", "nan"), "--uncertainty must be a finite number"),
     (("similarity", "--to", "s.csv", "--file", "garbage.rda"), "garbage.rda: cannot be read"),
@@ -71,6 +71,16 @@ FILES = {
     (("panel", "--to", "/proc/p.csv", "--years", "2000"), "--to /proc/p.csv: cannot write"),
     (("dump", "/proc/x"), "dump /proc/x: cannot write"),
     ((), "give a command (see the help above)"),
+    # issue 16: each error names the option it is about, and nothing is made before the input is checked
+    (("brief", "--out", "new-dir", "--at", "2024-99-99"), "--at: impossible date '2024-99-99'"),
+    (("diff", "nato", "--from", "yesterday", "--to", "2024"), "--from: not a date: 'yesterday'"),
+    (("diff", "nato", "--from", "2020", "--to", "tomorrow"), "--to: not a date: 'tomorrow'"),
+    (("diff", "nato", "--from", "2024", "--to", "2020"), "--from 2024 is later than --to 2020"),
+    (("similarity", "--to", "s.csv", "--years", "abc", "--data-dir", "no-such-dir"), "years 'abc': write a year"),
+    (("panel", "--to", "p.csv", "--years", "abc", "--data-dir", "no-such-dir"), "years 'abc': write a year"),
+    (("network", "--seed", "-1"), "--seed must be a whole number from 0 to 4294967295 (found -1)"),
+    (("network", "--seed", "4294967296"), "--seed must be a whole number from 0 to 4294967295"),
+    (("prioritise", "--smaa", "--draws", "10", "--seed", "4294967296"), "--seed must be a whole number from 0 to 4294967295"),
 ])
 def test_hostile_input_is_one_line_and_exit_2(run, db, tmp_path, monkeypatch, args, fragment):
     monkeypatch.chdir(tmp_path)

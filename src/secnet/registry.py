@@ -46,12 +46,24 @@ ROW_COLUMNS = [
 INHERITING_KINDS = frozenset({"partnership_framework", "consultative_body"})
 
 
-def window(at: object = None) -> Window:
-    """The query window for ``at`` (a date, ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; default today)."""
+def window(at: object = None, where: str = "--at") -> Window:
+    """The query window for ``at`` (a date, ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; default today).
+
+    ``where`` names the option in the error for a malformed date (``--from: not a date ...``).
+    """
     try:
         return at if isinstance(at, Window) else Window.at(at)
     except ValueError as e:
-        raise InvalidInput(f"--at: {e}") from None
+        raise InvalidInput(f"{where}: {e}") from None
+
+
+def diff_windows(from_: object, to: object, names: tuple[str, str] = ("--from", "--to")) -> tuple[Window, Window]:
+    """The two windows of a diff, each error naming its own option; refused when ``from_`` starts after ``to``
+    (a diff runs forwards in time: swap the dates to see the changes the other way round)."""
+    w0, w1 = window(from_, names[0]), window(to, names[1])
+    if w0.lo > w1.lo:
+        raise InvalidInput(f"{names[0]} {w0.label} is later than {names[1]} {w1.label}: give the earlier date as {names[0]}")
+    return w0, w1
 
 
 @dataclass
@@ -373,7 +385,7 @@ class Registry:
         open: a member "by 2014" (``[..2014]``) possibly held at 2010 and surely at
         2015 is reported as ``joined`` with ``certain: false``, never silently left out.
         """
-        w0, w1 = window(from_), window(to)
+        w0, w1 = diff_windows(from_, to)
         arrs = [self.arrangement_id(arrangement)] if arrangement else sorted(self.arrangements)
         out = []
         for aid in arrs:

@@ -45,6 +45,7 @@ import numpy as np
 from ..errors import InvalidInput
 from ..model import vocab
 from ..registry import Registry, window
+from ..seeds import check_seed
 from .coverage import obligations_in_force, role_matches
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -334,6 +335,7 @@ def eigenvector_centrality(weights: np.ndarray) -> np.ndarray:
 
 def communities(g: nx.Graph, seed: int = 0, resolution: float = 1.0) -> list[list[str]]:
     """Louvain communities on tie weights, largest first; ``seed`` makes them reproducible (see :func:`louvain`)."""
+    check_seed(seed)  # also for an empty graph: the same seeds are refused whatever the data
     if g.number_of_nodes() == 0:
         return []
     nodes = list(g)
@@ -391,7 +393,7 @@ def louvain(weights: np.ndarray, seed: int = 0, resolution: float = 1.0, thresho
     index, so the partition can differ from networkx's while its modularity
     is as good (tests compare both).
     """
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed))
     a = _doubled(weights)
     n = len(a)
     labels = np.arange(n)
@@ -504,6 +506,7 @@ def layout(g: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
 
     Ties are laid out unweighted: the heavy allied core would otherwise collapse to a point.
     """
+    check_seed(seed)
     if g.number_of_nodes() == 0:
         return {}
     core = g.subgraph(max(nx.connected_components(g), key=len))

@@ -11,6 +11,7 @@ it under uvicorn.
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -168,4 +169,9 @@ def serve(db: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, a
 
     check_port(host, port)
     app = create_app(db, max_body=max_body)
+    from ..web.assets import missing
+
+    if gone := missing():
+        print(f"secnet: warning: {len(gone)} of the dashboard's browser assets are missing (e.g. {gone[0]}): run "
+              "`make web-assets` (scripts/web-assets.sh) in the source tree; the API works without them", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

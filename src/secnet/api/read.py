@@ -36,7 +36,8 @@ from ..analytics.export import export as write_export
 from ..design import groupings
 from ..design import prioritise as prio
 from ..findings.cache import cached_findings
-from ..registry import describe
+from ..registry import describe, diff_windows
+from ..seeds import SEED_MAX
 from ..reports.overview import overview as build_overview
 from .deps import At, Reg, Store
 from .schemas import Error
@@ -176,8 +177,9 @@ async def participations(ident: str, r: Reg, engine: Store) -> list[dict]:
 @router.get("/diff", tags=["registry"])
 def diff(r: Reg, from_: Annotated[str, Query(alias="from", description="Earlier date.")],
          to: Annotated[str, Query(description="Later date.")], arrangement: str | None = None) -> list[dict]:
-    """Joins, exits and role changes between two dates, in one arrangement or all of them."""
-    return r.diff(arrangement or None, from_, to)
+    """Joins, exits and role changes between two dates, in one arrangement or all of them (``from`` not after ``to``)."""
+    w0, w1 = diff_windows(from_, to, ("from", "to"))
+    return r.diff(arrangement or None, w0, w1)
 
 
 @router.get("/search", tags=["registry"])
@@ -252,7 +254,7 @@ def timeline(ident: str, r: Reg) -> dict:
 
 
 @router.get("/network", tags=["analytics"])
-def network(r: Reg, at: At = None, seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+def network(r: Reg, at: At = None, seed: Annotated[int, Query(ge=0, le=SEED_MAX)] = 0,
             actor_kind: Annotated[list[str] | None, Query()] = None,
             arrangement_kind: Annotated[list[str] | None, Query()] = None) -> dict:
     """Centrality of every actor in the partnership network at a date, and its communities (seeded)."""
@@ -304,7 +306,7 @@ def prioritise(r: Reg, at: At = None, aim: str = "general",
                weights: Annotated[str | None, Query(description="e.g. region=3,capability=2; name=lo:hi bounds a share for smaa.")] = None,
                method: str = "weighted_sum", actors: Ids = None, threat: str | None = None, smaa: bool = False,
                draws: Annotated[int | None, Query(ge=100, le=20_000, description="smaa only (default 2000)")] = None,
-               seed: Annotated[int | None, Query(ge=0, le=2**32 - 1, description="smaa only (default 0)")] = None,
+               seed: Annotated[int | None, Query(ge=0, le=SEED_MAX, description="smaa only (default 0)")] = None,
                uncertainty: Annotated[float | None, Query(ge=0, le=1, description="smaa only (default 0)")] = None) -> dict:
     """Partners ranked for an aim (weighted sum or TOPSIS), or their rank acceptability over uncertain weights (``smaa``).
 

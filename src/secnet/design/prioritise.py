@@ -92,6 +92,7 @@ from ..errors import InvalidInput, SecnetError, suggest
 from ..model import vocab
 from ..model.dates import NotAfter, Window
 from ..registry import Registry, window
+from ..seeds import check_seed
 from ..userfiles import read_text
 from .groupings import THEMATIC_KINDS
 from .measured import CAPABILITY, MEASURED, STABILITY
@@ -769,8 +770,7 @@ def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_su
         raise InvalidInput(f"--draws must be between 1 and {MAX_DRAWS:,} (1,000,000 take about a second)")
     if not (math.isfinite(uncertainty) and uncertainty >= 0):
         raise InvalidInput(f"--uncertainty must be a finite number, not negative (found {uncertainty})")
-    if seed < 0:
-        raise InvalidInput(f"--seed must not be negative (found {seed})")
+    check_seed(seed)
     n, m = x.shape
     benefit = np.asarray(benefit, dtype=bool)
     b = np.tile([0.0, 1.0], (m, 1)) if bounds is None else np.asarray(bounds, dtype=float)

@@ -20,7 +20,7 @@ from ..analytics import coverage, formats, graph, timeline
 from ..findings.cache import cached_findings
 from ..model.entities import http_url
 from ..userfiles import check_directory, writing
-from ..registry import Registry
+from ..registry import Registry, window
 from . import charts
 from .overview import overview
 
@@ -105,6 +105,7 @@ def render_html(r: Registry, at: object = None) -> tuple[str, dict]:
 def write_briefing(r: Registry, at: object, out_dir: str | Path, *, pdf: bool = False) -> list[Path]:
     """Write ``briefing-<date>.html`` (and ``.pdf``) into ``out_dir``; returns the paths."""
     out = Path(out_dir)
+    window(at)  # a malformed date is refused before the directory is made
     check_directory(out, f"--out {out}", create=True)
     html, d = render_html(r, at)
     target = out / f"briefing-{d['at']}.html"

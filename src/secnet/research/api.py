@@ -29,7 +29,7 @@ import pandas as pd
 
 from secnet.research import panels as _p
 from secnet.research.data import read_peacesciencer, write_table
-from secnet.research.years import DataDir, Years
+from secnet.research.years import DataDir, Years, parse_years
 
 
 def read_reference(name: str, data_dir: DataDir = None) -> pd.DataFrame:
@@ -290,6 +290,7 @@ def similarity(
     from secnet.research.similarity_panel import alliance_similarity
     from secnet.research.ties import load_alliances
 
+    parse_years(years)  # malformed years are refused before any data is looked for
     if isinstance(source, str):
         source = load_alliances(source, path=file, table=table, data_dir=data_dir)
     return alliance_similarity(source, measures=measures, years=years, directed=directed,
