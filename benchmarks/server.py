@@ -37,7 +37,7 @@ READS = [
     "/api/v1/arrangements/aukus",
     "/api/v1/arrangements/pfp/history",
     "/api/v1/search?q=swe",
-    "/api/v1/diff?from=2022&to={at}&arrangement=nato",
+    "/api/v1/diff?from=2000&to={at}&arrangement=nato",  # from before every date below (a later from is refused)
     "/api/v1/arrangements/jef/members?at={at}",
     "/api/v1/actors/UKR/arrangements?at={at}",
 ]

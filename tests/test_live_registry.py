@@ -117,6 +117,18 @@ def test_readers_keep_the_old_snapshot_while_the_next_is_built(tmp_path):
     engine.dispose()
 
 
+def test_no_reader_builds_the_snapshot_while_a_write_of_this_server_is_under_way(api):
+    """The write builds it when it is done: a reader in between is answered from the served snapshot at once
+    (before, the first reader to notice the new version built it, and waited the whole build)."""
+    live, engine = api.app.state.live, api.app.state.engine
+    before = live.registry
+    with live.writing():
+        edits.create(engine, "participation", AUT_IN_JEF, who="ada")  # committed; the snapshot is not built yet
+        assert "AUT" not in members(api) and live.registry is before
+    assert live.registry is not before and "AUT" in members(api)
+    assert same_as_the_database(api)
+
+
 def test_findings_are_cached_per_snapshot(api):
     live = api.app.state.live
     old = live.registry

@@ -10,6 +10,7 @@ it under uvicorn.
 
 from __future__ import annotations
 
+import gc
 import socket
 import sys
 from collections.abc import Callable
@@ -174,4 +175,13 @@ def serve(db: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, a
     if gone := missing():
         print(f"secnet: warning: {len(gone)} of the dashboard's browser assets are missing (e.g. {gone[0]}): run "
               "`make web-assets` (scripts/web-assets.sh) in the source tree; the API works without them", file=sys.stderr)
+    # Each write builds a new snapshot: tens of thousands of new objects, which with Python's default thresholds
+    # set off a collection every few writes, and a full one over the whole heap every few seconds (50-120 ms
+    # during which no request is answered; benchmarks/server_writes.py). What is loaded by now (modules, the
+    # app, the first snapshot, whose records later snapshots share) lives as long as the server: freeze it out
+    # of the collections; and collect young objects in larger, rarer batches. Old snapshots are freed by
+    # reference counting as before (memory stays flat over hundreds of writes).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

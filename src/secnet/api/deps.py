@@ -6,6 +6,9 @@ Readers never wait for a new snapshot:
 
 - a write through this server builds the next snapshot itself, after its
   commit and before it answers, so its caller reads the change at once;
+  while it is under way (:meth:`LiveRegistry.writing`) readers are answered
+  from the served snapshot without even asking the database for its version,
+  so no reader is the one that notices the write and builds the snapshot;
 - the next snapshot is built beside the served one and swapped in with one
   assignment; a reader holds no lock and keeps the snapshot it started with;
 - it is built *incrementally*: the ``edit_log`` says which records the writes
@@ -24,7 +27,8 @@ starts a fresh cache and the old one goes with the old snapshot.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -48,6 +52,27 @@ class LiveRegistry:
         self._loader = loader
         self._building = threading.Lock()  # taken by whoever builds the next snapshot; never by a plain read
         self._snapshot: tuple[int | None, Registry | None] = (None, None)
+        self._writes = 0  # writes of this server under way: each builds the snapshot with its change itself
+        self._count = threading.Lock()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around a write through this server: readers keep the served snapshot until the write has built the
+        next one (on leaving, whether the write succeeded or not)."""
+        with self._count:
+            self._writes += 1
+        try:
+            yield
+        finally:
+            try:
+                self.refresh()
+            finally:
+                with self._count:
+                    self._writes -= 1
+
+    @property
+    def write_under_way(self) -> bool:
+        return self._writes > 0 and self._snapshot[1] is not None
 
     def seed(self, registry: Registry, version: int) -> None:
         self._snapshot = (version, registry)
@@ -73,7 +98,10 @@ class LiveRegistry:
         return registry.dataset
 
     def current(self) -> Registry:
-        """For a reader: the newest snapshot, built now unless another request is building it (then the served one)."""
+        """For a reader: the newest snapshot, built now unless another request is building it or a write of this
+        server will (then the served one)."""
+        if self.write_under_way:
+            return self._snapshot[1]
         if self._snapshot[1] is not None:
             if not self._building.acquire(blocking=False):
                 return self._snapshot[1]
@@ -145,7 +173,7 @@ async def get_registry(request: Request) -> Registry:
     building a new snapshot runs in the thread pool.
     """
     live: LiveRegistry = request.app.state.live
-    if live.is_current():
+    if live.write_under_way or live.is_current():
         return live.registry
     return await run_in_threadpool(live.current)
 
