@@ -739,6 +739,9 @@ def _chunk_scores(x: np.ndarray, benefit: np.ndarray, w: np.ndarray, method: str
     return np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.0)
 
 
+#: Scores closer than this are a tie in SMAA (scores lie in [0, 1]; float noise is ~1e-16).
+TIE = 1e-12
+
 #: The most weight draws SMAA takes in one call (about ten seconds of work).
 MAX_DRAWS = 10_000_000
 
@@ -751,8 +754,12 @@ def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_su
     ``(m, 2)`` shares ``[lo, hi]`` (default: every criterion free, ``[0, 1]``;
     ``hi = 0`` takes a criterion out of play). Work is done in chunks of
     ``chunk`` draws, so memory stays bounded whatever ``draws`` is: ranks come
-    from one ``argsort`` per chunk and are counted with ``bincount``. Ties
-    (of measure zero under continuous weights) go to the earlier alternative.
+    from one ``argsort`` per chunk and are counted with ``bincount``. Tied
+    scores share the better rank (competition ranking, "1224"), as in
+    :func:`competition_ranks`: criteria such as a 0/1 land border make exact
+    ties common, and two partners with the same values both rank first. Each
+    alternative's shares still sum to 1 over the ranks; the shares of one rank
+    may sum to more than 1 across alternatives.
 
     Returns ``acceptability`` (n x n, ``[i, r-1] = b_i^r``), ``central_weights``
     (n x m; NaN where ``b_i^1 = 0``), ``confidence`` (n), ``holistic`` (n),
@@ -786,26 +793,29 @@ def smaa2(values: np.ndarray, benefit: np.ndarray, *, method: str = "weighted_su
         chunk = max(1, min(chunk, 4096))
     counts = np.zeros(n * n, dtype=np.int64)
     wsum = np.zeros((n, m))
-    offset = np.arange(n, dtype=np.int64)
-    # Sort keys -score + i * 1e-13: exact ties go to the earlier alternative, as a stable sort would
-    # do, but the (twice as fast) default introsort can be used. Scores lie in [0, 1], so the shift
-    # stays far below any difference that matters and far above float resolution.
-    tie = np.arange(n, dtype=float) * 1e-13
+    positions = np.arange(n, dtype=np.int64)
     done, tried = 0, 0
     while done < draws:
         d = min(chunk, draws - done)
         w, t = sample_weights(rng, d, b)
         tried += t
         xs = x if uncertainty == 0 else x[None, :, :] + rng.standard_normal((d, n, m)) * sigma
-        key = _chunk_scores(xs, benefit, w, method)
-        np.subtract(tie, key, out=key)
-        order = np.argsort(key, axis=1)  # order[k, r] = the alternative ranked r+1 in draw k
-        first = order[:, 0].copy()
-        order *= n
-        order += offset
-        counts += np.bincount(order.ravel(), minlength=n * n)
+        key = -_chunk_scores(xs, benefit, w, method)
+        order = np.argsort(key, axis=1)  # order[k, r] = the alternative at sorted position r in draw k
+        ranked = np.take_along_axis(key, order, axis=1)
+        # Competition ranks: a position opens a new rank unless its score equals the previous one
+        # (within TIE, far below any difference that matters: scores lie in [0, 1]); the rank of a
+        # position is the last opening position at or before it.
+        opens = np.ones((d, n), dtype=bool)
+        opens[:, 1:] = (ranked[:, 1:] - ranked[:, :-1]) > TIE
+        rank0 = np.maximum.accumulate(np.where(opens, positions, 0), axis=1)  # 0-based rank per position
+        cells = order * n + rank0
+        counts += np.bincount(cells.ravel(), minlength=n * n)
+        is_first = rank0 == 0
+        firsts = order[is_first]
+        draw_of = np.broadcast_to(np.arange(d)[:, None], (d, n))[is_first]
         for j in range(m):
-            wsum[:, j] += np.bincount(first, weights=w[:, j], minlength=n)
+            wsum[:, j] += np.bincount(firsts, weights=w[draw_of, j], minlength=n)
         done += d
     acc = counts.reshape(n, n) / draws  # counts[i * n + r]: alternative i at rank r + 1
     firsts = acc[:, 0] * draws
@@ -828,7 +838,7 @@ def _confidence(x, benefit, central, method, sigma, rng, draws) -> np.ndarray:
     wc = central[idx]
     if not (sigma > 0).any():
         s = _chunk_scores(x, benefit, wc, method)
-        conf[idx] = (np.argmax(s, axis=1) == idx).astype(float)
+        conf[idx] = (s[np.arange(idx.size), idx] >= s.max(axis=1) - TIE).astype(float)  # a tie for first is first
         return conf
     hits = np.zeros(idx.size)
     step = max(1, 2_000_000 // (n * n + n * x.shape[1]))
@@ -838,7 +848,7 @@ def _confidence(x, benefit, central, method, sigma, rng, draws) -> np.ndarray:
         xs = x[None, :, :] + rng.standard_normal((d, n, x.shape[1])) * sigma
         for k, i in enumerate(idx):
             s = _chunk_scores(xs, benefit, np.broadcast_to(wc[k], (d, wc.shape[1])), method)
-            hits[k] += (np.argmax(s, axis=1) == i).sum()
+            hits[k] += (s[:, i] >= s.max(axis=1) - TIE).sum()
         done += d
     conf[idx] = hits / draws
     return conf

@@ -73,10 +73,20 @@ def prioritisation(r: Registry, w, since=None) -> dict:
         leader = top[0]
         share = first_share.get(leader["actor_id"], 0.0)
         criteria = [c["criterion"].replace("_", " ") for c in ranked["criteria"] if c["weight"]]
+        tied = [x for x in ranked["ranking"] if x["rank"] == 1]
+        if len(tied) > 1:
+            # Equal scores share first place (SMAA counts a tie for first as first for each of them).
+            shares = [first_share.get(x["actor_id"], 0.0) for x in tied]
+            each = (f"each ranks first, alone or tied, under {percent(shares[0])}" if len(set(shares)) == 1 else
+                    join([f"{the(x['name'])} ranks first, alone or tied, under {percent(v)}" for x, v in zip(tied, shares)]))
+            robust = (f"{join([the(x['name']) for x in tied])} tie for first (score {leader['score']:.2f}) and {each} "
+                      f"of {SMAA_DRAWS:,} random weightings of the criteria ({join(criteria)})")
+        else:
+            robust = (f"{the(leader['name'])} ranks first under {percent(share)} of {SMAA_DRAWS:,} random weightings "
+                      f"of the criteria ({join(criteria)})")
         sentences.append(
             f"For {label} the partners that matter most at {w.label} are {join([the(x['name']) for x in top[:TOP]])}; "
-            f"{the(leader['name'])} ranks first under {percent(share)} of {SMAA_DRAWS:,} random weightings of the criteria "
-            f"({join(criteria)}).")
+            f"{robust}.")
         figures.append(figure(f"{aim}_top_score", leader["score"], "score 0-1",
                               f"{leader['name']}'s weighted sum of normalised criteria (1 = best on every criterion)"))
         figures.append(figure(f"{aim}_top_share_rank_1", round(share, 4), "share of weightings",
