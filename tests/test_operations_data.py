@@ -152,3 +152,37 @@ def test_a_partner_that_left_is_gone_and_an_unknown_end_is_uncertain(run):
     assert "RUS" in {r["actor_id"] for r in json.loads(run("members", "op-kfor", "--at", "2001-01-01", "--format", "json").out)}
     oae = {r["actor_id"]: r for r in json.loads(run("members", "op-active-endeavour", "--at", "2010-01-01", "--format", "json").out)}
     assert oae["RUS"]["certain"] is False  # last known deployment 2007, cooperation suspended 2014
+
+
+def test_japan_is_not_an_isaf_or_rsm_troop_contributor(shipped):
+    # Neither NATO's ISAF figures of 15 November 2010 (via AFP) nor the 40 RSM nations a NATO
+    # source named in 2015 include Japan, which funded Afghan forces but sent no troops.
+    assert "JPN" not in ids_at(shipped, "op-isaf", "2011-02-01")
+    assert "JPN" not in ids_at(shipped, "op-rsm", "2016-01-01")
+
+
+def test_isaf_on_1_february_2011_holds_mongolia_and_every_ally(run):
+    res = run("members", "op-isaf", "--at", "2011-02-01", "--format", "json")
+    assert res.code == 0, res.err
+    rows = {r["actor_id"]: r for r in json.loads(res.out)}
+    # Mongolia contributed from March 2010 (NATO); all 28 allies were in ISAF at the end of 2010.
+    assert rows["MNG"]["certain"] is True and rows["MNG"]["start"] == "2010-03"
+    assert len(rows) >= 48
+
+
+def test_resolute_support_holds_the_forty_nations_of_2015_without_france_or_canada(shipped):
+    rows = {r["actor_id"]: r for r in shipped.members("op-rsm", at="2016-01-01")}
+    named_2015 = {"ALB", "ARM", "AUT", "AZE", "BEL", "BIH", "BGR", "HRV", "DEU", "POL", "GRC", "PRT", "HUN",
+                  "ROU", "ISL", "SVK", "IRL", "SVN", "ITA", "ESP", "LVA", "SWE", "LTU", "MKD", "LUX", "TUR",
+                  "CZE", "EST", "MNG", "UKR", "DNK", "MNE", "GBR", "NLD", "USA", "FIN", "NZL", "GEO", "NOR", "AUS"}
+    assert len(named_2015) == 40 and named_2015 <= set(rows)
+    assert "FRA" not in rows and "CAN" not in rows
+    # Known only as "by 2015": possible but not certain in mid-2015, certain once 2015 is over.
+    mid = {r["actor_id"]: r for r in shipped.members("op-rsm", at="2015-06-01")}
+    assert mid["ALB"]["certain"] is False and rows["ALB"]["certain"] is True
+    # North Macedonia's defence ministry dates its contribution from the first day of the mission.
+    assert mid["MKD"]["certain"] is True and mid["MKD"]["start"] == "2015-01-01"
+
+
+def ids_at(reg, arrangement, at):
+    return {r["actor_id"] for r in reg.members(arrangement, at=at)}

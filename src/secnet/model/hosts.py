@@ -78,6 +78,7 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "valtioneuvosto.fi": "Finnish Government", "presidentti.fi": "President of Finland",
     "bmvg.de": "German Ministry of Defence", "auswaertiges-amt.de": "German Federal Foreign Office",
     "bundeswehr.de": "Bundeswehr", "luftwaffe.de": "German Air Force", "bundesregierung.de": "German Federal Government",
+    "belgium.be": "Belgian federal government (federal portal and news.belgium.be)",
     "defensie.nl": "Netherlands Ministry of Defence", "overheid.nl": "Government of the Netherlands",
     "officielebekendmakingen.nl": "Netherlands official publications (Tractatenblad)",
     "government.nl": "Government of the Netherlands", "rijksoverheid.nl": "Government of the Netherlands",
