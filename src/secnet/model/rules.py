@@ -149,16 +149,18 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
 
     for (actor, role), items in spans.items():
         items.sort()
-        for (a_s0, a_s1, a_e0, a_e1, ai), (b_s0, b_s1, b_e0, b_e1, bi) in zip(items, items[1:]):
-            # Certain overlap: the later one surely starts before the earlier one surely ends.
-            if b_s1 < a_e0:
-                p = arr.participations[bi]
-                yield Problem(
-                    ("participation", arr.id, bi),
-                    describe(p),
-                    f"overlaps another interval of {actor} as {role} in {arr.id} (from {arr.participations[ai].start})",
-                    "start",
-                )
+        for k, (a_s0, a_s1, a_e0, a_e1, ai) in enumerate(items):
+            for b_s0, b_s1, b_e0, b_e1, bi in items[k + 1:]:
+                # Certain overlap: both have surely begun before either can have ended. (A period
+                # known only as "by X" may begin after an earlier period's "left by X" end.)
+                if max(a_s1, b_s1) < min(a_e0, b_e0):
+                    p = arr.participations[bi]
+                    yield Problem(
+                        ("participation", arr.id, bi),
+                        describe(p),
+                        f"overlaps another interval of {actor} as {role} in {arr.id} (from {arr.participations[ai].start})",
+                        "start",
+                    )
 
 
 def _check_parent_cycles(ds: Dataset) -> Iterator[Problem]:
