@@ -17,7 +17,10 @@ from secnet.ingest.dataset import shipped_path
 from secnet.model.dates import FuzzyDate
 
 INDICATOR = shipped_path() / "indicators" / "ops_personnel.yaml"
-OPERATIONS = ("op-isaf", "op-rsm", "op-kfor", "op-active-endeavour", "op-sea-guardian", "op-nmi", "op-ntm-i")
+BATTLEGROUPS = ("efp-estonia", "efp-latvia", "efp-lithuania", "efp-poland",
+                "flf-bulgaria", "flf-hungary", "flf-romania", "flf-slovakia")
+OPERATIONS = ("op-isaf", "op-rsm", "op-kfor", "op-active-endeavour", "op-sea-guardian", "op-nmi", "op-ntm-i",
+              "op-unified-protector") + BATTLEGROUPS
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +189,98 @@ def test_resolute_support_holds_the_forty_nations_of_2015_without_france_or_cana
 
 def ids_at(reg, arrangement, at):
     return {r["actor_id"] for r in reg.members(arrangement, at=at)}
+
+
+# --- NATO's forward presence in the east: one arrangement per battlegroup -------------------------
+
+
+def roles_at(reg, arrangement, at):
+    """``{actor: {role: row}}`` of an arrangement's members at ``at``."""
+    out: dict = {}
+    for r in reg.members(arrangement, at=at):
+        out.setdefault(r["actor_id"], {})[r["role"]] = r
+    return out
+
+
+def test_germany_is_the_framework_nation_in_lithuania_in_june_2017(run):
+    res = run("members", "efp-lithuania", "--at", "2017-06-01", "--format", "json")
+    assert res.code == 0, res.err
+    rows = {}
+    for r in json.loads(res.out):
+        rows.setdefault(r["actor_id"], {})[r["role"]] = r
+    assert rows["DEU"]["framework_nation"]["certain"] is True
+    assert rows["LTU"]["host_nation"]["certain"] is True
+    # Contributions confirmed by Allied defence ministers on 26 October 2016 (SHAPE).
+    assert {"BEL", "HRV", "FRA", "LUX", "NLD", "NOR"} <= set(rows)
+    assert all(rows[a]["participant"]["start"] == "[..2016-10-26]" for a in ("BEL", "NLD", "NOR"))
+    # Czech troops are sourced only from the rotation of February 2023: possible, not certain, in 2017.
+    assert rows["CZE"]["participant"]["certain"] is False
+
+
+def test_the_four_framework_nations_of_2017(shipped):
+    expected = {"efp-estonia": "GBR", "efp-latvia": "CAN", "efp-lithuania": "DEU", "efp-poland": "USA"}
+    hosts = {"efp-estonia": "EST", "efp-latvia": "LVA", "efp-lithuania": "LTU", "efp-poland": "POL"}
+    for bg, fn in expected.items():
+        rows = roles_at(shipped, bg, "2017-07-01")
+        assert [a for a, roles in rows.items() if "framework_nation" in roles] == [fn], bg
+        assert "host_nation" in rows[hosts[bg]], bg
+
+
+def test_latvia_gains_slovakia_in_november_2017_and_czechia_in_june_2018(shipped):
+    # Slovakia involved since November 2017; a Czech mortar platoon arrived in mid-June 2018 (CAF).
+    assert "SVK" not in ids_at(shipped, "efp-latvia", "2017-10-15")
+    assert "SVK" in ids_at(shipped, "efp-latvia", "2017-12-01")
+    assert "CZE" not in ids_at(shipped, "efp-latvia", "2018-05-31")
+    assert "CZE" in ids_at(shipped, "efp-latvia", "2018-07-01")
+    # The stand-up of 19 June 2017: Albania, Canada, Italy, Poland, Slovenia and Spain.
+    assert {"ALB", "CAN", "ITA", "POL", "SVN", "ESP"} <= ids_at(shipped, "efp-latvia", "2017-06-20")
+
+
+def test_croatia_joins_the_us_led_battlegroup_in_poland_in_october_2017(shipped):
+    assert "HRV" not in ids_at(shipped, "efp-poland", "2017-09-15")
+    assert {"HRV", "GBR", "ROU", "USA", "POL"} <= ids_at(shipped, "efp-poland", "2017-11-01")
+
+
+def test_four_battlegroups_in_2018_and_eight_in_2023(shipped):
+    def alive(at):
+        return {a.id for a in shipped.as_of(at).arrangements if a.id in BATTLEGROUPS}
+    assert alive("2018-01-01") == {"efp-estonia", "efp-latvia", "efp-lithuania", "efp-poland"}
+    assert alive("2023-01-01") == set(BATTLEGROUPS)
+    rows = roles_at(shipped, "flf-hungary", "2024-06-01")
+    assert {"host_nation", "framework_nation"} <= set(rows["HUN"])  # Hungary hosts and leads its own
+    assert {"HRV", "ITA", "TUR"} <= set(rows)  # SHAPE, 3 May 2024
+    assert "framework_nation" in roles_at(shipped, "flf-romania", "2023-01-01")["FRA"]
+    assert "framework_nation" in roles_at(shipped, "flf-bulgaria", "2023-01-01")["ITA"]
+
+
+def test_battlegroups_hold_allies_only(shipped):
+    for bg in BATTLEGROUPS:
+        allies = {m["actor_id"] for m in shipped.members("nato", at="2025-06-01")}
+        assert ids_at(shipped, bg, "2025-06-01") <= allies, bg
+
+
+def test_battlegroups_are_not_formats_for_the_cohesion_finding(shipped):
+    from secnet.analytics import formats
+
+    ranked = {x["format"] for x in formats.impact_all(shipped, "2023-06-01")}
+    assert ranked and not ranked & set(BATTLEGROUPS)
+    assert "op-unified-protector" not in ranked
+
+
+# --- Operation Unified Protector (Libya, 2011) --------------------------------------------------------
+
+
+def test_jordan_qatar_sweden_and_the_uae_contributed_to_unified_protector(run):
+    res = run("members", "op-unified-protector", "--at", "2011-10-15", "--format", "json")
+    assert res.code == 0, res.err
+    rows = {r["actor_id"]: r for r in json.loads(res.out)}
+    assert {"JOR", "QAT", "SWE", "ARE"} <= set(rows)
+    assert rows["SWE"]["start"] == "2011-04" and rows["JOR"]["start"] == "[..2011-04-07]"
+    assert {"USA", "FRA", "GBR", "ITA", "CAN", "TUR", "BEL", "DNK", "GRC", "NLD", "NOR", "ESP"} <= set(rows)
+    assert "DEU" not in rows and "POL" not in rows  # not among the allies DPA named
+
+
+def test_unified_protector_ends_on_31_october_2011(shipped):
+    assert "SWE" in ids_at(shipped, "op-unified-protector", "2011-10-31")
+    assert ids_at(shipped, "op-unified-protector", "2011-11-01") == set()
+    assert "SWE" not in ids_at(shipped, "op-unified-protector", "2011-03-15")  # Riksdag decision of 1 April 2011

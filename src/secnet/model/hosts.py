@@ -99,6 +99,8 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "forsvarsmakten.se": "Swedish Armed Forces", "puolustusvoimat.fi": "Finnish Defence Forces",
     "bundesheer.at": "Austrian Armed Forces", "dvidshub.net": "US Department of Defense (DVIDS)",
     "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence",
+    "kariuomene.lt": "Lithuanian Armed Forces", "caf-fac.ca": "Canadian Armed Forces (The Maple Leaf)",
+    "diplo.de": "German Federal Foreign Office (missions abroad)",
 }
 
 #: Hosts known not to be a publisher's own, by category (each covers its sub-domains).
