@@ -1,5 +1,6 @@
-"""Contributions to NATO-led operations as data: the op-* arrangements, their participations and
-the personnel indicator (indicators/ops_personnel.yaml, interface B), checked as a user would.
+"""Contributions to NATO-led operations as data: the op-* arrangements, the battlegroups, Baltic Air
+Policing, their participations and the personnel indicator (indicators/ops_personnel.yaml,
+interface B), checked as a user would.
 
 Known figures are checked against what their sources say (NATO's ISAF figures of 15 November 2010
 as reported by AFP; the KFOR placemat of February 2017; the Swedish and Finnish defence forces).
@@ -20,7 +21,7 @@ INDICATOR = shipped_path() / "indicators" / "ops_personnel.yaml"
 BATTLEGROUPS = ("efp-estonia", "efp-latvia", "efp-lithuania", "efp-poland",
                 "flf-bulgaria", "flf-hungary", "flf-romania", "flf-slovakia")
 OPERATIONS = ("op-isaf", "op-rsm", "op-kfor", "op-active-endeavour", "op-sea-guardian", "op-nmi", "op-ntm-i",
-              "op-unified-protector") + BATTLEGROUPS
+              "op-unified-protector", "baltic-air-policing") + BATTLEGROUPS
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +285,83 @@ def test_unified_protector_ends_on_31_october_2011(shipped):
     assert "SWE" in ids_at(shipped, "op-unified-protector", "2011-10-31")
     assert ids_at(shipped, "op-unified-protector", "2011-11-01") == set()
     assert "SWE" not in ids_at(shipped, "op-unified-protector", "2011-03-15")  # Riksdag decision of 1 April 2011
+
+
+# --- NATO Baltic Air Policing (since 2004): one participation per ally per rotation spell ----------------
+
+BAP = "baltic-air-policing"
+
+
+def test_belgium_was_the_first_lead_nation_in_2004(shipped):
+    rows = roles_at(shipped, BAP, "2004-04-15")
+    assert rows == {"LTU": rows["LTU"], "BEL": rows["BEL"]}
+    assert set(rows["LTU"]) == {"host_nation"} and set(rows["BEL"]) == {"lead"}
+    assert rows["BEL"]["lead"]["start"] == "2004-03-29" and rows["BEL"]["lead"]["certain"] is True
+    # Denmark took over at the ceremony of 1 July 2004.
+    assert set(roles_at(shipped, BAP, "2004-07-01")) == {"LTU", "DNK"}
+    assert "BEL" in ids_at(shipped, BAP, "2004-06-30")
+
+
+def test_poland_led_the_rotation_that_handed_over_to_hungary_on_2019_05_02(shipped):
+    before, after = roles_at(shipped, BAP, "2019-05-01"), roles_at(shipped, BAP, "2019-05-02")
+    assert "lead" in before["POL"] and "HUN" not in before
+    assert "lead" in after["HUN"] and "POL" not in after
+    # At Ämari the RAF took over from Germany the same day; Spain augmented at Šiauliai.
+    assert "participant" in before["DEU"] and "DEU" not in after
+    assert {"GBR", "ESP"} <= set(after) and "participant" in after["ESP"]
+
+
+def test_who_policed_the_baltic_skies_on_1_june_2017(run):
+    res = run("members", BAP, "--at", "2017-06-01", "--format", "json")
+    assert res.code == 0, res.err
+    rows = {(r["actor_id"], r["role"]): r for r in json.loads(res.out)}
+    # Polish F-16s led from Šiauliai from 2 May, Spanish F-18s augmented from Ämari from 3 May (AIRCOM).
+    assert set(rows) == {("LTU", "host_nation"), ("EST", "host_nation"), ("POL", "lead"), ("ESP", "participant")}
+    assert rows[("POL", "lead")]["start"] == "2017-05-02" and rows[("ESP", "participant")]["start"] == "2017-05-03"
+    assert all(r["certain"] for r in rows.values())
+
+
+def test_hosts_lithuania_estonia_poland_and_latvia_during_the_amari_runway_works(shipped):
+    assert "EST" not in ids_at(shipped, BAP, "2014-04-30")
+    assert "host_nation" in roles_at(shipped, BAP, "2014-05-01")["EST"]  # Danish F-16s at Ämari from 1 May 2014
+    malbork = roles_at(shipped, BAP, "2015-03-01")
+    assert "host_nation" in malbork["POL"] and "participant" in malbork["BEL"]  # Belgian F-16s at Malbork
+    assert "POL" not in ids_at(shipped, BAP, "2015-10-01")  # no more jets to Poland from September 2015
+    lielvarde = roles_at(shipped, BAP, "2024-06-01")
+    assert "host_nation" in lielvarde["LVA"] and "EST" not in lielvarde and "participant" in lielvarde["DEU"]
+    back = roles_at(shipped, BAP, "2025-01-15")
+    assert "host_nation" in back["EST"] and "LVA" not in back and "participant" in back["NLD"]
+    assert all("host_nation" in roles_at(shipped, BAP, d)["LTU"] for d in ("2004-04-01", "2015-06-01", "2025-06-01"))
+
+
+def test_history_lists_every_rotation_of_the_seventeen_allies(run):
+    res = run("history", BAP, "--format", "json")
+    assert res.code == 0, res.err
+    events = json.loads(res.out)
+    joined = [e for e in events if e["event"] == "joined" and e["role"] != "host_nation"]
+    # Allied Air Command: 17 Allies had taken turns by 2017-2025 (Hungary the 16th in 2015, Canada in 2014).
+    assert {e["actor_id"] for e in joined} == {"BEL", "DNK", "GBR", "NOR", "NLD", "DEU", "USA", "POL", "TUR", "ESP",
+                                               "FRA", "ROU", "PRT", "CZE", "ITA", "CAN", "HUN"}
+    leads = [e for e in joined if e["role"] == "lead"]
+    assert len(leads) >= 60  # 69 rotations by November 2025, some led jointly or by the same detachment
+    assert [e["actor_id"] for e in leads[:9]] == ["BEL", "DNK", "GBR", "NOR", "NLD", "DEU", "USA", "POL", "TUR"]
+
+
+def test_a_rotation_known_only_by_month_or_window_is_not_certain(shipped):
+    # Poland's first rotation began at the end of 2005 (AIRCOM) or in January 2006 (Lithuanian MoD).
+    early = roles_at(shipped, BAP, "2006-01-15")
+    assert early["POL"]["lead"]["certain"] is False and early["USA"]["lead"]["certain"] is False
+    assert roles_at(shipped, BAP, "2006-02-15")["POL"]["lead"]["certain"] is True
+    # The RAF policed from October 2004 to January 2005: month precision, never an invented day.
+    gbr = roles_at(shipped, BAP, "2004-11-15")["GBR"]["lead"]
+    assert gbr["start"] == "2004-10" and gbr["start_precision"] == "month"
+
+
+def test_baltic_air_policing_leaves_the_network_and_the_cohesion_ranking_alone(shipped):
+    from secnet.analytics import formats, graph
+
+    g = graph.actor_graph(shipped, "2017-06-01")
+    assert not any(BAP in d["arrangements"] for _, _, d in g.edges(data=True))
+    only_ops = graph.actor_graph(shipped, "2017-06-01", arrangement_kinds=["operation"])
+    assert BAP in only_ops.edges["POL", "ESP"]["arrangements"]  # asked for explicitly, co-deployment is there
+    assert BAP not in {x["format"] for x in formats.impact_all(shipped, "2017-06-01")}
