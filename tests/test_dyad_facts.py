@@ -40,12 +40,27 @@ def value(dyads, a, b, year, column):
 def test_pledges_by_dyad_year(dyads):
     assert value(dyads, 2, 200, 1949, "secnet_defence") == 1      # USA -> UK, Art. 5
     assert value(dyads, 2, 200, 1949, "secnet_nato_both") == 1
-    assert value(dyads, 375, 380, 2008, "secnet_defence") == 0    # FIN -> SWE before Lisbon
+    assert value(dyads, 375, 380, 2006, "secnet_defence") == 0    # FIN -> SWE before Lisbon
     assert value(dyads, 375, 380, 2010, "secnet_defence") == 1    # TEU Art. 42.7 from 2009-12-01
     assert value(dyads, 2, 900, 1960, "secnet_defence") == 1      # USA -> Australia, ANZUS
     assert value(dyads, 2, 740, 1970, "secnet_defence") == 1      # USA -> Japan, 1960 treaty
     assert value(dyads, 200, 380, 2022, "secnet_defence_political") == 1  # UK -> Sweden declaration, 2022
-    assert value(dyads, 200, 380, 2022, "secnet_defence") == 0
+    assert value(dyads, 200, 380, 2022, "secnet_defence_in_force") == 0  # Sweden an ally only from 2024
+    assert value(dyads, 200, 380, 2022, "secnet_defence") == 1           # ... but its protocol was signed 2022-07-05
+
+
+def test_defence_is_dated_from_signature_as_atop_does_and_in_force_as_the_law_does(dyads):
+    """secnet_defence follows ATOP (from the signature of the instrument), secnet_defence_in_force the law."""
+    # Finland's accession protocol was signed on 2022-07-05; Finland became an ally on 2023-04-04.
+    assert value(dyads, 385, 375, 2022, "secnet_defence") == 1              # NOR -> FIN
+    assert value(dyads, 385, 375, 2022, "secnet_defence_in_force") == 0
+    assert value(dyads, 385, 375, 2023, "secnet_defence_in_force") == 1
+    assert value(dyads, 385, 375, 2021, "secnet_defence") == 0
+    # The Lisbon Treaty (TEU Art. 42(7)) was signed on 2007-12-13 and entered into force on 2009-12-01.
+    assert (value(dyads, 375, 380, 2008, "secnet_defence"), value(dyads, 375, 380, 2008, "secnet_defence_in_force")) == (1, 0)
+    assert (value(dyads, 375, 380, 2010, "secnet_defence"), value(dyads, 375, 380, 2010, "secnet_defence_in_force")) == (1, 1)
+    # A pledge in force is always a pledge under ATOP's dating too.
+    assert not ((dyads.secnet_defence_in_force == 1) & (dyads.secnet_defence == 0)).any()
 
 
 def test_co_membership_counts(dyads):

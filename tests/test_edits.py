@@ -46,9 +46,12 @@ def test_a_participation_is_created_changed_and_deleted(api):
     assert res.status_code == 201, res.text
     p = res.json()
     assert res.headers["etag"] == '"1"' and res.headers["location"] == f"/api/v1/participations/{p['id']}"
-    assert p == {**AUT_IN_JEF, "id": p["id"], "end": None, "note": "", "version": 1}
+    assert p == {**AUT_IN_JEF, "id": p["id"], "end": None, "signed": None, "note": "", "version": 1}
     assert "AUT" in jef_members(api)  # the registry follows at once
 
+    res = api.patch(f"/api/v1/participations/{p['id']}", json={"end": "2023-01-01", "note": "left", "signed": "2099"},
+                    headers={**api.editor, "If-Match": '"1"'})
+    assert res.status_code == 422 and "signed 2099 is after start" in res.text  # validated like the YAML
     res = api.patch(f"/api/v1/participations/{p['id']}", json={"end": "2023-01-01", "note": "left"},
                     headers={**api.editor, "If-Match": '"1"'})
     assert res.status_code == 200, res.text

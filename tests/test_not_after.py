@@ -128,6 +128,20 @@ def test_overlap_only_when_certain(tq):
     assert "USA as participant from 2019: overlaps another interval of USA as participant in jef (from [..2018])" in p
 
 
+def test_a_resumed_spell_known_only_by_a_date_does_not_surely_overlap_the_one_that_ended_by_it(tq):
+    # Azerbaijan in the PARP: in from 1997, out by October 2021, back in by October 2021. The second
+    # spell's lower bound is the founding date, but it may start after the first one ended: accepted.
+    jef = tq / "arrangements" / "jef.yaml"
+    jef.write_text(jef.read_text()
+                   + '  - {actor: AUT, role: participant, start: "2015", end: "[..2020-10]", sources: [pfp-page]}\n'
+                   + '  - {actor: AUT, role: participant, start: "[..2020-10]", sources: [pfp-page]}\n')
+    load_dataset(tq)
+    # but a spell that surely began while the first surely ran is still refused
+    jef.write_text(jef.read_text() + '  - {actor: AUT, role: participant, start: "2016", sources: [pfp-page]}\n')
+    ps = problems(tq)
+    assert any("AUT as participant from 2016: overlaps another interval of AUT as participant in jef" in p for p in ps)
+
+
 def test_not_after_outside_an_ended_arrangement_is_refused(tq):
     edit(tq / "arrangements" / "jef.yaml", 'founded: "2014"', 'founded: "2014"\nended: "2015-01-01"')
     edit(tq / "arrangements" / "jef.yaml", '"[2015-06..2016]", end: "[..2020]"', '"[2015-06..2016]"')

@@ -171,3 +171,50 @@ def test_albania_ukraine_2025_is_a_political_declaration(r):
     assert all(o.binding is False for o in arr.obligations)
     assert {o.type for o in arr.obligations} == {"cooperation"}
     assert ids(r.participants("albania-ukraine-2025", at="2025-02-01")) == {"ALB", "UKR"}
+
+
+def test_denmark_joins_pesco_in_2023_and_malta_never(r):
+    # Council Decision (CFSP) 2017/2315: 25 founding participants; Denmark from 23 May 2023
+    # (Council Decision (CFSP) 2023/1015) after its defence opt-out ended; Malta does not take part.
+    founding = ids(r.members("pesco", at="2017-12-11"))
+    assert len(founding) == 25 and "DNK" not in founding and "MLT" not in founding
+    assert "DNK" not in ids(r.members("pesco", at="2023-05-22"))
+    now = ids(r.members("pesco", at="2026-12-07"))
+    assert "DNK" in now and len(now) == 26 and "MLT" not in now
+
+
+def test_individual_partnership_action_plans_in_nato_order(r):
+    # NATO's IPAP page: Georgia first (29 October 2004), then Azerbaijan, Armenia, Kazakhstan, Moldova.
+    assert ids(r.members("ipap", at="2004-10-28")) == set()
+    assert ids(r.members("ipap", at="2004-10-29")) == {"GEO"}
+    assert ids(r.members("ipap", at="2006-06-01")) == {"GEO", "AZE", "ARM", "KAZ", "MDA"}
+    assert "SRB" not in ids(r.members("ipap", at="2015-01-14"))
+    assert "SRB" in ids(r.members("ipap", at="2015-01-15"))
+    # Montenegro's plan ended by its NATO accession (5 June 2017).
+    assert "MNE" not in ids(r.members("ipap", at="2017-06-06"))
+
+
+def test_japan_and_korea_move_from_ipcp_to_itpp_at_vilnius(r):
+    assert {"JPN", "KOR", "AUS", "NZL"} <= ids(r.members("ipcp", at="2023-01-01"))
+    assert "KOR" not in ids(r.members("ipcp", at="2023-07-11")) and "KOR" in ids(r.members("itpp", at="2023-07-11"))
+    assert "JPN" in ids(r.members("ipcp", at="2023-07-11")) and "JPN" not in ids(r.members("itpp", at="2023-07-11"))
+    assert "JPN" in ids(r.members("itpp", at="2023-07-12")) and "JPN" not in ids(r.members("ipcp", at="2023-07-12"))
+    for aid in ("ipap", "ipcp", "itpp"):
+        arr = r.arrangements[aid]
+        assert (arr.kind, arr.parent) == ("initiative", "nato") and {o.type for o in arr.obligations} == {"cooperation"}
+
+
+def test_eurocorps_framework_nations_from_primary_sources(r):
+    # Luxembourg joined in 1996 (Belgian government); Poland on 20 December 2021 (Eurocorps).
+    assert "POL" not in ids(r.members("eurocorps", at="2021-12-19"))
+    assert "POL" in ids(r.members("eurocorps", at="2021-12-20"))
+    lux = {x["actor_id"]: x for x in r.members("eurocorps", at="1997-01-01")}["LUX"]
+    assert lux["start"] == "1996" and lux["certain"] is True
+
+
+def test_no_fact_rests_on_wikipedia_or_an_encyclopedia():
+    from secnet.model import hosts
+
+    ds = load_dataset()
+    bad = [s.id for s in ds.sources.values() if hosts.category(s.url) == "encyclopedia" or "wikipedia" in (s.url or "")]
+    assert bad == []

@@ -128,12 +128,37 @@ def test_shipped_trace(shipped_trace):
     assert status("FRA", "GAB", 2016)[0] == "disputed"                      # replaced by the 2010 treaty in 2014
     assert status("FRA", "COM", 1990)[0] == "disputed"                      # 'may lend aid': no pledge
     assert status("USA", "KOR", 1960) == ("explained", "us-rok Art. III")
-    assert status("USA", "EST", 2003)[0] == "disputed"                      # protocol signed, not yet deposited
+    assert status("USA", "EST", 2003) == ("explained", "nato Art. 5")     # protocol signed 2003-03-26, deposited 2004
     assert status("USA", "EST", 2004) is None                               # an ally from 2004-03-29
     assert status("USA", "GBR", 1960) is None                               # both allies
     for row in shipped_trace.rows:
-        assert (row["status"] == "explained") == bool(row["arrangements"])
+        assert (row["status"] == "explained") == bool(row["arrangements"]) == bool(row["basis"])
         assert (row["status"] == "disputed") == bool(row["reason"]) == bool(row["sources"])
+
+
+def test_shipped_trace_dates_pledges_as_atop_does(shipped_trace):
+    """ATOP dates a pledge from the signature; the row says whether it held in law that year or only by signature."""
+    d = shipped_trace.dyad_years
+
+    def row(a, b, year):
+        got = d[(d.ally == a) & (d.partner == b) & (d.year == year)]
+        return tuple(got[["status", "arrangements", "basis"]].iloc[0]) if len(got) else None
+
+    # Haiti signed the Rio Treaty on 1947-09-02 (its deposit is not sourced: "a party by 2009") and the OAS
+    # Charter on 1948-04-30 (in force 1951-12-13): in 1950 neither pledge held in law, both by signature.
+    assert row("USA", "HTI", 1950) == ("explained", "oas-charter Art. 3 (h); rio-treaty Art. 3", "signature")
+    # From the OAS Charter's entry into force (1951-12-13; Haiti deposited in 1951) the pledge holds in law.
+    assert row("USA", "HTI", 1955) == ("explained", "oas-charter Art. 3 (h)", "in force")
+    assert row("USA", "MEX", 1949) == ("explained", "oas-charter Art. 3 (h); rio-treaty Art. 3", "signature")
+    assert row("USA", "MEX", 2010)[0:2] == ("explained", "oas-charter Art. 3 (h)")   # after Mexico left the Rio Treaty
+    assert row("FRA", "FIN", 2008) == ("explained", "eu TEU Art. 42(7)", "signature")  # Lisbon signed 2007-12-13
+    assert row("FRA", "FIN", 2010) == ("explained", "eu TEU Art. 42(7)", "in force")
+    assert row("USA", "ESP", 1981) == ("explained", "nato Art. 5", "signature")  # protocol signed 1981-12-10
+    assert row("USA", "IRN", 1960) == ("explained", "us-iran-1959 Art. I", "in force")
+    s = shipped_trace.summary()
+    assert 0 < s["explained_by_signature"] < s["explained"]
+    assert s["explained_by_signature"] == int(((d.status == "explained") & (d.basis == "signature")).sum())
+    assert "from a signature not yet in force" in shipped_trace.summary_line()
 
 
 def test_cli_json(run, research_dir):
@@ -143,7 +168,8 @@ def test_cli_json(run, research_dir):
     s = out["summary"]
     assert s["dyad_years"] == s["explained"] + s["disputed"] + s["missing"]
     assert s["explained_or_disputed_share"] == round((s["explained"] + s["disputed"]) / s["dyad_years"], 6)
-    assert {"ally", "partner", "first", "last", "status", "arrangements", "reason", "sources"} <= set(out["rows"][0])
+    assert {"ally", "partner", "first", "last", "status", "arrangements", "basis", "reason", "sources"} <= set(out["rows"][0])
+    assert s["explained_by_signature"] <= s["explained"]
 
 
 def test_cli_table_and_csv(run, research_dir):
@@ -182,3 +208,18 @@ def test_a_possible_pledge_does_not_explain(mini):
     got = [(x["first"], x["last"], x["status"], x["registry"]) for x in trace.rows]
     assert got == [(2015, 2015, "missing", "us-finland-test (possible)"),
                    (2016, 2017, "explained", "us-finland-test")]
+
+
+# Signed on 2008-06-01, in force 2010-01-01: both parties, in force from the founding, take the arrangement's signature.
+UK_SWEDEN_SIGNED = UK_SWEDEN.replace('founded: "2010-01-01"', 'founded: "2010-01-01"\nsigned: "2008-06-01"')
+
+
+def test_a_recorded_signature_explains_the_years_before_entry_into_force(mini):
+    """With the treaty's signature recorded, ATOP's 2008-2009 pledge is explained (basis: signature), no dispute needed."""
+    (mini / "arrangements" / "uk-sweden-test.yaml").write_text(UK_SWEDEN_SIGNED)
+    r = Registry.from_yaml(mini)
+    trace = pledge_trace(r, atop=atop((200, 380, 2007, 1), (200, 380, 2008, 1), (200, 380, 2009, 1), (200, 380, 2010, 1)),
+                         disputes=[])
+    got = [(x["first"], x["last"], x["status"], x["basis"]) for x in trace.rows]
+    assert got == [(2007, 2007, "missing", ""), (2008, 2009, "explained", "signature"), (2010, 2010, "explained", "in force")]
+    assert trace.summary()["explained_by_signature"] == 2

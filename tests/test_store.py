@@ -125,3 +125,27 @@ def test_shipped_dataset_is_loaded_on_first_use(tmp_path):
     url = f"sqlite:///{tmp_path / 'first.sqlite'}"
     r = Registry.open(url)
     assert r.origin == "shipped" and "nato" in r.arrangements
+
+
+def test_version_4_database_gains_signature_dates_and_keeps_its_data(db_url, mini):
+    """A database written before schema version 5 (no ``signed`` columns) is migrated in place; signatures round-trip."""
+    (mini / "arrangements" / "nato.yaml").write_text((mini / "arrangements" / "nato.yaml").read_text().replace(
+        '{actor: FIN, role: member, start: "2023-04-04",', '{actor: FIN, role: member, start: "2023-04-04", signed: "2022-07-05",'))
+    engine = store.connect(db_url)
+    store.write_dataset(engine, load_dataset(mini), origin="test")
+    with engine.begin() as conn:  # turn it back into a version-4 database
+        for table in ("arrangements", "obligations", "participations"):
+            conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN signed"))
+        conn.execute(sa.text("UPDATE secnet_meta SET value = '4' WHERE key = 'schema_version'"))
+    engine.dispose()
+    engine = store.connect(db_url)
+    with engine.connect() as conn:
+        assert store.current_version(conn) == store.migrations.LATEST
+        for table in ("arrangements", "obligations", "participations"):
+            assert "signed" in {c["name"] for c in sa.inspect(conn).get_columns(table)}
+    old = store.read_dataset(engine)
+    assert all(p.signed is None for a in old.arrangements.values() for p in a.participations)  # nothing was invented
+    store.write_dataset(engine, load_dataset(mini), origin="test", force=True)
+    fin = next(p for p in store.read_dataset(engine).arrangements["nato"].participations if p.actor == "FIN" and p.role == "member")
+    assert str(fin.signed) == "2022-07-05"
+    assert store.read_dataset(engine).model_dump() == load_dataset(mini).model_dump()

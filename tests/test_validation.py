@@ -143,3 +143,27 @@ def test_obligation_parties_must_be_distinct_known_participants(mini):
     assert any("nato.yaml:11:" in p and "parties: unknown actor 'GRB'; did you mean GBR?" in p for p in ps)
     assert any("parties: AUT does not take part in nato" in p for p in ps)
     assert len(ps) == 4
+
+
+def test_signed_after_start_is_refused(mini):
+    """An accession protocol is signed before the instrument of accession is deposited, never after."""
+    edit(mini / "arrangements" / "nato.yaml", '{actor: FIN, role: member, start: "2023-04-04",',
+         '{actor: FIN, role: member, start: "2023-04-04", signed: "2023-05-01",')
+    (p,) = problems(mini)
+    assert "nato.yaml:15:" in p and "FIN as member" in p
+    assert "signed 2023-05-01 is after start 2023-04-04" in p
+
+
+def test_signed_on_start_day_or_before_is_accepted(mini):
+    edit(mini / "arrangements" / "nato.yaml", '{actor: FIN, role: member, start: "2023-04-04",',
+         '{actor: FIN, role: member, start: "2023-04-04", signed: "2022-07-05",')
+    fin = next(p for p in load_dataset(mini).arrangements["nato"].participations if p.actor == "FIN" and p.role == "member")
+    assert str(fin.signed) == "2022-07-05"
+
+
+def test_arrangement_signed_after_founded_and_obligation_signed_without_start_are_refused(mini):
+    edit(mini / "arrangements" / "nato.yaml", 'founded: "1949-08-24"', 'founded: "1949-08-24"\nsigned: "1950"')
+    edit(mini / "arrangements" / "nato.yaml", "article: Art. 5,", "article: Art. 5, signed: 1949-04-04,")
+    got = problems(mini)
+    assert any("signed 1950 is after founded 1949-08-24" in p for p in got), got
+    assert any("signed needs a start" in p for p in got), got

@@ -178,7 +178,7 @@ def members(arrangement: Annotated[str, typer.Argument(metavar="ARR")], at: AtOp
     r = _open(db, scenario)
     rows, why = members_view(r, arrangement, at=at, role=role)
     _say(why)
-    emit(rows, fmt, PART_COLS, title=f"{r.arrangement_id(arrangement)} members at {reg.window(at).label}: {len(rows)}")
+    emit(rows, fmt, PART_COLS, title=f"{r.arrangement_id(arrangement)} {'in role ' + role if role else 'members'} at {reg.window(at).label}: {len(rows)}")
 
 
 @app.command()

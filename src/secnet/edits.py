@@ -276,7 +276,7 @@ def _known_ids(conn: Connection, kind: str) -> list[str]:
 
 def _participation_record(row: dict) -> dict:
     return {"id": row["id"], "arrangement": row["arrangement_id"], "actor": row["actor_id"], "role": row["role"],
-            "start": row["start"], "end": row["end"], "sources": row["sources"], "note": row["note"], "version": row["version"]}
+            "start": row["start"], "end": row["end"], "signed": row.get("signed"), "sources": row["sources"], "note": row["note"], "version": row["version"]}
 
 
 def _participation_values(p: Participation, old_row: dict) -> dict:

@@ -66,6 +66,7 @@ class ObligationIn(_Body):
     article: str = ""
     start: str | None = None
     end: str | None = None
+    signed: str | None = Field(None, description="When the instrument that added the obligation was signed (needs start).")
     sources: list[str] = []
     note: str = ""
 
@@ -79,6 +80,7 @@ class ArrangementIn(_Body):
     parent: str | None = None
     founded: str
     ended: str | None = None
+    signed: str | None = Field(None, description="When the founding instrument was signed (not after founded).")
     founded_sources: list[str] = []
     issue_areas: list[str] = Field([], description=_terms(vocab.ISSUE_AREAS))
     regions: list[str] = []
@@ -94,6 +96,7 @@ class ParticipationIn(_Body):
     role: str = Field(description=_terms(vocab.ROLES))
     start: str = Field(description='YYYY, YYYY-MM, YYYY-MM-DD, or "not later than": [..YYYY] / [YYYY-MM..YYYY] (a member by then).')
     end: str | None = Field(None, description="Exclusive; empty while ongoing. The same forms as start.")
+    signed: str | None = Field(None, description="When the instrument binding the actor was signed (not after start).")
     sources: list[str] = Field([], description="Source ids (at least one).")
     note: str = ""
 

@@ -39,7 +39,20 @@ Capability (``capability``: partners that fill capability gaps)
     Capabilities Concept Evaluation and Feedback Programme (``occ-ef``). A
     participation in a named programme is a fact about the partner's forces
     (their planning targets are reviewed, or units evaluated, against NATO
-    standards), not a count of formats.
+    standards), not a count of formats. Only participations certain at
+    ``--at`` count: one known only as "by X" with X after ``--at`` is
+    possible, not established, and is named in a note instead.
+
+    Why two programmes and not three: the Interoperability Platform launched
+    under the Partnership Interoperability Initiative at the Wales Summit
+    (2014) is a consultation format (partners sit in meetings of NATO
+    committees in "IP format"), not a process that sets or evaluates the
+    partner's forces, and NATO admits to it the partners that contributed to
+    its operations, which ``ops_personnel`` already measures; no NATO text
+    retrieved lists its 24 (later 21) members either. The Enhanced
+    Opportunities Partners status (``eop``) is likewise a recognition of past
+    contributions, not a programme. Counting either would count formats and
+    count operations twice, so neither is in the share.
 
 No technology indicator is used: no measured, sourced series of defence
 technology per partner is in the dataset or the research files.
@@ -79,9 +92,9 @@ MEASURED: dict[str, tuple[str, str, str, str]] = {
     "ops_personnel": ("benefit", "personnel", "indicator ops_personnel (NATO troop-contribution figures)",
                       "forces contributed to NATO-led operations: per operation the largest figure reported up to --at, "
                       "summed over operations"),
-    "interoperability": ("benefit", "share (0-1)", "registry participations in parp, occ-ef at --at",
+    "interoperability": ("benefit", "share (0-1)", "registry participations in parp, occ-ef certain at --at",
                          "share of NATO's partner interoperability programmes (PARP, OCC Evaluation and Feedback) "
-                         "the partner takes part in"),
+                         "the partner surely takes part in at --at"),
 }
 STABILITY = ("land_border", "ally_distance", "conflict_exposure", "aspiration")
 CAPABILITY = ("milex", "milper", "ops_personnel", "interoperability")
@@ -203,10 +216,19 @@ def _column(name, r, ids, w, year, codes, ally_codes, research, data_dir, ind, y
         if not present:
             return None
         hits = {i: 0 for i in ids}
+        possible: dict[str, list[str]] = {}
         for aid in present:
-            for p in {x["actor_id"] for x in r.participants(aid, at=w) if x["category"] in ("member", "partner")}:
-                if p in hits:
-                    hits[p] += 1
+            rows = [x for x in r.participants(aid, at=w) if x["category"] in ("member", "partner") and x["actor_id"] in hits]
+            certain = {x["actor_id"] for x in rows if x["certain"]}
+            for p in certain:
+                hits[p] += 1
+            # A participation known only as "by X" (or "left by X") is possible, not certain, at --at: not counted.
+            for p in sorted({x["actor_id"] for x in rows} - certain):
+                possible.setdefault(p, []).append(aid)
+        if possible:
+            notes.append("interoperability: counts only participations certain at --at; possible but not certain "
+                         "(a 'by X' date after --at, or a 'left by X' end): "
+                         + ", ".join(f"{a} ({'/'.join(p)})" for a, p in sorted(possible.items())))
         years[name] = w.label
         return np.array([hits[i] / len(INTEROPERABILITY) for i in ids], dtype=float)
     raise SecnetError(f"unknown measured criterion '{name}'")

@@ -6,7 +6,8 @@ Each finding is plain data:
 
 - ``question``: ``stocktaking``, ``prioritisation``, ``groupings``, ``cohesion`` or ``back_door``;
 - ``answer``: one to three plain sentences carrying the numbers, generated from the data at ``at``;
-- ``figures``: the numbers behind the answer, each ``{name, value, unit}`` (and ``note`` where the unit does not say it);
+- ``figures``: the numbers behind the answer, each ``{name, label, value, unit}`` (``name`` an identifier, ``label`` the
+  words a reader sees; and ``note`` where the unit does not say what the number means);
 - ``facts``: the ids behind it (actors, arrangements, ``ARR:ACTOR`` participations); each resolves with
   ``secnet show`` or ``secnet sources``;
 - ``method``: which analysis, with which parameters; ``caveats``: what the data do not cover;
@@ -68,7 +69,7 @@ def to_markdown(items: list[dict]) -> str:
         lines += [f"## {f['title']}", "", f["answer"], ""]
         if f["figures"]:
             lines += ["| figure | value | unit |", "| --- | --- | --- |"]
-            lines += [f"| {x['name']} | {x['value']} | {x['unit']}{' (' + x['note'] + ')' if x.get('note') else ''} |"
+            lines += [f"| {x['label']} | {x['value']} | {x['unit']}{' (' + x['note'] + ')' if x.get('note') else ''} |"
                       for x in f["figures"]]
             lines.append("")
         lines += [f"*Method:* {f['method']}.", ""]
@@ -86,6 +87,10 @@ def to_text(items: list[dict], width: int = 100) -> str:
     for f in items:
         out.append(f"{f['question'].upper().replace('_', ' ')}: {f['title']} (at {f['at']})")
         out += textwrap.wrap(f["answer"], width, initial_indent="  ", subsequent_indent="  ")
+        if f["figures"]:
+            shown = "; ".join(f"{x['label']}: {x['value']} {x['unit']}" for x in f["figures"][:6])
+            more = f" and {len(f['figures']) - 6} more (--format json)" if len(f["figures"]) > 6 else ""
+            out += textwrap.wrap(f"figures: {shown}{more}", width, initial_indent="  ", subsequent_indent="    ")
         out += textwrap.wrap("method: " + f["method"], width, initial_indent="  ", subsequent_indent="    ")
         for c in f["caveats"]:
             out += textwrap.wrap("caveat: " + c, width, initial_indent="  ", subsequent_indent="    ")

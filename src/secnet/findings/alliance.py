@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from ..analytics import coverage, formats
 from ..registry import Registry
-from .text import finding, capitalise, count, figure, join, short_name, signed, the
+from .text import CHART_LABEL, finding, capitalise, count, figure, join, short_name, signed, the
 
 #: The format the brief asks about first (Clingendael Spectator 2022); the finding names it when it exists.
 FOCUS_FORMAT = "aukus"
@@ -84,19 +84,25 @@ def cohesion(r: Registry, w, since=None) -> dict:
         parts += format_sentences(r, detail, allies)
         also = sorted({v for t in detail["cross_line_ties"] for v in t["also_via"]})
         facts = [focus["format"], *(f"{focus['format']}:{a}" for a in detail["members"]), *also[:5], *facts]
-        figures += [figure(f"{focus['format']}_allies_left_out", focus["n_allies_left_out"], "allies", f"of {allies} allies"),
+        fname = focus["name"]
+        figures += [figure(f"{focus['format']}_allies_left_out", focus["n_allies_left_out"], "allies", f"of {allies} allies",
+                           label=f"allies {fname} leaves out"),
                     figure(f"{focus['format']}_new_cross_line_ties", focus["n_new_cross_line_ties"], "ties",
-                           "ally-non-member ties no other arrangement draws"),
+                           "ally-non-member ties no other arrangement draws", label=f"new ties across the line through {fname}"),
                     figure(f"{focus['format']}_ei_change", detail["cohesion_change"]["ei_index"], "E-I index points",
-                           "E-I index with the format minus without it (range -2 to +2)"),
+                           "E-I index with the format minus without it (range -2 to +2)",
+                           label=f"change in the alliance's E-I index with {fname}"),
                     figure(f"{focus['format']}_ei_weighted_change", detail["cohesion_change"]["ei_index_weighted"],
-                           "E-I index points", "the same, ties weighted by strength")]
+                           "E-I index points", "the same, ties weighted by strength",
+                           label=f"the same change, ties weighted by strength")]
     if creators:
         named = [f"{x['name']} ({x['n_new_cross_line_ties']})" for x in creators]
         parts[-1] += f" Formats that do draw new ties across the line: {join(named, 4)}."
-    figures += [figure("formats", len(ranking), "formats"), figure("formats_leaving_allies_out", len(leave_out), "formats"),
-                figure("formats_with_non_members", len(outsiders), "formats"),
-                figure("formats_creating_cross_line_ties", len(creators), "formats")]
+    figures += [figure("formats", len(ranking), "formats", label="flexible and minilateral formats"),
+                figure("formats_leaving_allies_out", len(leave_out), "formats", label="formats that leave allies out"),
+                figure("formats_with_non_members", len(outsiders), "formats", label="formats that take in non-members"),
+                figure("formats_creating_cross_line_ties", len(creators), "formats",
+                       label="formats that draw new ties across the member/non-member line")]
     top = sorted(outsiders, key=lambda x: (-x["n_allies_left_out"], x["format"]))[:10]
     return finding(
         "cohesion", "Does a format divide the alliance", " ".join(parts),
@@ -109,7 +115,8 @@ def cohesion(r: Registry, w, since=None) -> dict:
                 "participants to; informal relations (arms deals, diplomatic rifts such as France's over AUKUS) are not ties.",
                 "A format that leaves allies out does not by that alone divide them: the index measures ties, not grievances."],
         chart={"title": "Allies left out by formats that take in non-members", "unit": "allies",
-                  "bars": [{"label": x["name"], "value": x["n_allies_left_out"]} for x in top]},
+                  "bars": [{"label": short_name(r.arrangements[x["format"]], CHART_LABEL) if x["format"] in r.arrangements
+                            else x["name"], "value": x["n_allies_left_out"]} for x in top]},
         links=[{"label": "format impact", "href": f"/formats?at={w.label}"}]
                  + ([{"label": focus["name"], "href": f"/formats/{focus['format']}?at={w.label}"}] if focus else []),
         cli=f"secnet impact {focus['format'] if focus else '--all'} --at {w.label}",
@@ -175,10 +182,10 @@ def back_door(r: Registry, w, since=None) -> dict:
     receivers = sorted({x["actor_id"] for x in rows})
     groups = sorted(by_arr.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     answer = back_door_answer(r, rows, w, partners)
-    figures = [figure("non_members_with_pledges", len(receivers), "states"),
+    figures = [figure("non_members_with_pledges", len(receivers), "states", label="non-members holding an allied defence pledge"),
                figure("partners_with_pledges", len([a for a in receivers if a in partners]), "states",
-                      "non-members with an allied pledge that are also NATO partners"),
-               figure("arrangements_carrying_pledges", len(by_arr), "arrangements")]
+                      "non-members with an allied pledge that are also NATO partners", label="of them NATO partners"),
+               figure("arrangements_carrying_pledges", len(by_arr), "arrangements", label="arrangements carrying those pledges")]
     facts = [f"{x['arrangement_id']}:{x['actor_id']}" for x in rows]
     return finding(
         "back_door", "Who holds allies' pledges from outside NATO", answer,
@@ -189,7 +196,8 @@ def back_door(r: Registry, w, since=None) -> dict:
         caveats=["Only pledges the registry holds count: COVERAGE.md and secnet check atop --pledges say which ATOP pledges "
                 "it traces.", "Political declarations (binding: no) are not treaties; they are listed so that nothing is hidden."],
         chart={"title": "Non-members holding an allied defence pledge, by arrangement", "unit": "states",
-                  "bars": [{"label": r.arrangements[aid].name, "value": len({x['actor_id'] for x in xs})} for aid, xs in groups[:10]]},
+                  "bars": [{"label": short_name(r.arrangements[aid], CHART_LABEL), "value": len({x['actor_id'] for x in xs})}
+                           for aid, xs in groups[:10]]},
         links=[{"label": "back-door audit", "href": f"/audit?at={w.label}"}],
         cli=f"secnet audit --at {w.label}",
     )

@@ -73,15 +73,27 @@ def prioritisation(r: Registry, w, since=None) -> dict:
         leader = top[0]
         share = first_share.get(leader["actor_id"], 0.0)
         criteria = [c["criterion"].replace("_", " ") for c in ranked["criteria"] if c["weight"]]
+        tied = [x for x in ranked["ranking"] if x["rank"] == 1]
+        if len(tied) > 1:
+            # Equal scores share first place (SMAA counts a tie for first as first for each of them).
+            shares = [first_share.get(x["actor_id"], 0.0) for x in tied]
+            each = (f"each ranks first, alone or tied, under {percent(shares[0])}" if len(set(shares)) == 1 else
+                    join([f"{the(x['name'])} ranks first, alone or tied, under {percent(v)}" for x, v in zip(tied, shares)]))
+            robust = (f"{join([the(x['name']) for x in tied])} tie for first (score {leader['score']:.2f}) and {each} "
+                      f"of {SMAA_DRAWS:,} random weightings of the criteria ({join(criteria)})")
+        else:
+            robust = (f"{the(leader['name'])} ranks first under {percent(share)} of {SMAA_DRAWS:,} random weightings "
+                      f"of the criteria ({join(criteria)})")
         sentences.append(
             f"For {label} the partners that matter most at {w.label} are {join([the(x['name']) for x in top[:TOP]])}; "
-            f"{the(leader['name'])} ranks first under {percent(share)} of {SMAA_DRAWS:,} random weightings of the criteria "
-            f"({join(criteria)}).")
-        figures.append(figure(f"{aim}_top_score", leader["score"], "score 0-1",
-                              f"{leader['name']}'s weighted sum of normalised criteria (1 = best on every criterion)"))
-        figures.append(figure(f"{aim}_top_share_rank_1", round(share, 4), "share of weightings",
-                              f"share of {SMAA_DRAWS:,} uniform weight draws (SMAA-2) under which {leader['name']} ranks first"))
-        figures.append(figure(f"{aim}_candidates", len(ranked["ranking"]), "partner states"))
+            f"{robust}.")
+        figures.append(figure(f"{aim}_top_score", leader["score"], "of 1",
+                              f"{leader['name']}'s weighted sum of normalised criteria (1 = best on every criterion)",
+                              label=f"{leader['name']}'s {label} score"))
+        figures.append(figure(f"{aim}_top_share_rank_1", round(share, 4), "share",
+                              f"share of {SMAA_DRAWS:,} uniform weight draws (SMAA-2) under which {leader['name']} ranks first",
+                              label=f"weightings with {leader['name']} first ({label})"))
+        figures.append(figure(f"{aim}_candidates", len(ranked["ranking"]), "partner states", label=f"partners ranked for {label}"))
         facts.extend(x["actor_id"] for x in top)
         bars.extend({"label": f"{x['name']} ({aim})", "value": round(float(x["score"]), 3)} for x in top[:TOP])
         years = sorted({f"{c['criterion'].replace('_', ' ')}: {c['data_years']}" for c in ranked["criteria"]
@@ -122,8 +134,10 @@ def _issue(r: Registry, w, issue: Issue, cands) -> dict:
     for f in _providers(r, w, issue.need, [c.actor_id for c in pool]):
         depth[f.split(":", 1)[1]] = depth.get(f.split(":", 1)[1], 0) + 1
     pool = [replace(c, cost=1 + 0.01 * (c.status != "ally") - 0.001 * min(depth.get(c.actor_id, 0), 9)) for c in pool]
-    need_text = "needing " + join([k.replace("_", " ") + (f" from {n} actors" if n > 1 else "")
-                                   for k, n in issue.need.items()])
+    several = [f"{n} providers of {k.replace('_', ' ')}" for k, n in issue.need.items() if n > 1]
+    single = [k.replace("_", " ") for k, n in issue.need.items() if n == 1]
+    ones = [] if not single else [("one each of " if len(single) > 1 else "one of ") + join(single)]
+    need_text = "needing " + join(several + ones)
     try:
         x = groupings.design_group(r, issue.need, w, candidates=pool, alternatives=0, formats=1)
     except SecnetError as e:
@@ -141,13 +155,24 @@ def _issue(r: Registry, w, issue: Issue, cands) -> dict:
         through.setdefault(actor, []).append(arr)
 
     def member(g: dict) -> str:
-        arrs = sorted(through.get(g["actor_id"], []), key=lambda a: (len(r.arrangements[a].issue_areas), a))  # the most specific first
-        via = short_name(r.arrangements[arrs[0]]) + (f" and {count(len(arrs) - 1, 'more arrangement')}" if len(arrs) > 1 else "") if arrs else ""
+        # Name one arrangement: the one most given to what the actor brings to this issue (the largest share
+        # of its issue areas among them: a cyber centre before a broad regional format), then the one that
+        # covers most of it. The facts list every arrangement; `secnet group` shows them all.
+        brings = set(g["provides"]) & set(issue.need)
+
+        def focus(a: str) -> tuple:
+            areas = set(r.arrangements[a].issue_areas)
+            return (-len(brings & areas) / max(len(areas), 1), -len(brings & areas), a)
+
+        arrs = sorted(through.get(g["actor_id"], []), key=focus)
+        via = short_name(r.arrangements[arrs[0]]) if arrs else ""
         what = "" if set(g["provides"]) >= set(issue.need) else join([k.replace("_", " ") for k in g["provides"]])
         inside = ", ".join(x for x in (what, f"through {via}" if via else "") if x)
         return _name(r, g["actor_id"]) + (f" ({inside})" if inside else "")
 
-    sentence = (f"For {issue.title} ({need_text}) the smallest group is {count(len(group), 'actor')}: "
+    kinds = {g["status"] for g in x["group"]}
+    who = "ally" if kinds == {"ally"} else "partner" if kinds == {"partner"} else "actor"
+    sentence = (f"For {issue.title} ({need_text}) the smallest group is {count(len(group), who, 'allies' if who == 'ally' else None)}: "
                 f"{join([member(g) for g in x['group']])}")
     if in_group:
         sentence += f", bringing in the partner{'s' if len(in_group) > 1 else ''} {join([_name(r, a) for a in in_group])}"
@@ -167,9 +192,11 @@ def groupings_finding(r: Registry, w, since=None) -> dict:
     results = [_issue(r, w, issue, cands) for issue in STANDING_ISSUES]
     figures = []
     for x in results:
-        figures.append(figure(f"{x['issue'].id}_group_size", len(x["group"]), "actors"))
+        figures.append(figure(f"{x['issue'].id}_group_size", len(x["group"]), "actors",
+                              label=f"smallest group for {x['issue'].title}"))
         figures.append(figure(f"{x['issue'].id}_partners_able", len(x.get("able", [])) + len(x["partners"]), "partner states",
-                              "partners that bring at least one of the issue's capabilities"))
+                              "partners that bring at least one of the issue's capabilities",
+                              label=f"partners able to join ({x['issue'].title})"))
     return finding(
         "groupings", "Who should work together", " ".join(x["sentence"] for x in results),
         figures=figures,

@@ -22,10 +22,12 @@ def prioritise_lead(x: dict, smaa: bool = False) -> str:
         if not rows:
             return f"No partner can be ranked for {x['aim']} at {x['at']}."
         top = rows[:3]
+        # Tied partners share first place, so the first-rank shares of all partners may sum past 1.
+        ties = " (a tie for first counts as first for each)" if sum(row["share_rank_1"] for row in rows) > 1 + 1e-6 else ""
         return (f"For {x['aim']} at {x['at']}, over {x.get('draws', 0):,} random weightings of {count(len(criteria), 'criterion', 'criteria')} "
                 f"({join(criteria)}), " + join([f"{the(t['name'])} ranks first in {percent(t['share_rank_1'])}" for t in top
                                                  if t["share_rank_1"] > 0] or ["no partner ranks first in any"])
-                + f"; {the(top[0]['name'])}'s expected rank is {top[0]['expected_rank']:.1f} "
+                + ties + f"; {the(top[0]['name'])}'s expected rank is {top[0]['expected_rank']:.1f} "
                 f"(holistic acceptability {top[0]['holistic_acceptability']:.2f}, 1 = always first).")
     ranking = x["ranking"]
     if not ranking:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..model.dates import FuzzyDate
 from ..registry import Registry
-from .text import finding, capitalise, count, figure, join, the
+from .text import CHART_LABEL, finding, capitalise, count, figure, join, short_name, the
 
 NATO = "nato"
 #: The frameworks NATO counts its partner states by (NATO, "Partnerships: projecting stability
@@ -111,16 +111,21 @@ def stocktaking(r: Registry, w, since) -> dict:
     else:
         second = (f"Nothing changed between {since.label} and {w.label} in the registry; "
                   "try an earlier --since to see the last changes.")
-    figures = [figure("members", len(members), "states"),
+    figures = [figure("members", len(members), "states", label="NATO members"),
                figure("partner_states", len(all_active | all_suspended), "states",
-                      "distinct partner states in NATO's four frameworks, suspended ones included"),
-               figure("partner_states_suspended", len(all_suspended), "states")]
-    figures += [figure(f"partners_{f.replace('-', '_')}", len(s), "states") for f, s in active.items()]
-    figures += [figure(f"formats_{rel}", len(v), "formats") for rel, v in by_relation.items()]
-    figures += [figure("changes_since", n["changes"], "participations", f"joins, exits and role changes since {since.label}"),
-                figure("arrangements_founded_since", n["founded"], "arrangements")]
+                      "distinct partner states in NATO's four frameworks, suspended ones included", label="partner states"),
+               figure("partner_states_suspended", len(all_suspended), "states", label="partner states suspended")]
+    figures += [figure(f"partners_{f.replace('-', '_')}", len(s), "states",
+                       label=f"active partners in {short_name(r.arrangements[f], CHART_LABEL)}") for f, s in active.items()]
+    figures += [figure(f"formats_{rel}", len(v), "formats",
+                       label={"flexible": "flexible formats (connected to NATO structures)",
+                              "minilateral": "minilateral formats (outside NATO)"}.get(rel, f"{rel} formats"))
+                for rel, v in by_relation.items()]
+    figures += [figure("changes_since", n["changes"], "participations", f"joins, exits and role changes since {since.label}",
+                       label=f"participations changed since {since.label}"),
+                figure("arrangements_founded_since", n["founded"], "arrangements", label=f"arrangements begun since {since.label}")]
     chart = {"title": f"Partner states by framework at {w.label}", "unit": "states",
-             "bars": [{"label": r.arrangements[f].name, "value": len(s),
+             "bars": [{"label": short_name(r.arrangements[f], CHART_LABEL), "value": len(s),
                        "extra": len(suspended.get(f, ())) or None} for f, s in active.items()],
              "extra_label": "suspended"}
     facts = [NATO, *active, *change_facts]

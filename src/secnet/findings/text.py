@@ -47,18 +47,26 @@ def the(name: str) -> str:
     return f"the {name}" if name.startswith(_THE) else name
 
 
-def short_name(arrangement) -> str:
-    """An arrangement as running text names it: its name, or its first alias when the name is long."""
-    return arrangement.aliases[0] if len(arrangement.name) > 45 and arrangement.aliases else arrangement.name
+def short_name(arrangement, limit: int = 45) -> str:
+    """An arrangement as running text names it: its name, or its first alias when the name is over ``limit`` characters.
+
+    Charts pass a smaller ``limit`` (:data:`CHART_LABEL`): a bar's label has less room than a sentence.
+    """
+    return arrangement.aliases[0] if len(arrangement.name) > limit and arrangement.aliases else arrangement.name
+
+
+#: The longest label a finding's bar chart shows in full (longer names use their alias, then are cut).
+CHART_LABEL = 30
 
 
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def figure(name: str, value, unit: str, note: str = "") -> dict:
-    """One number behind an answer: its name, value and unit (and what it means, where that is not obvious)."""
-    out = {"name": name, "value": value, "unit": unit}
+def figure(name: str, value, unit: str, note: str = "", *, label: str = "") -> dict:
+    """One number behind an answer: its name (an identifier), value and unit, the ``label`` a reader sees
+    (the name in words when not given) and, where that is not obvious, what it means (``note``)."""
+    out = {"name": name, "label": label or name.replace("_", " "), "value": value, "unit": unit}
     if note:
         out["note"] = note
     return out

@@ -172,6 +172,9 @@ class Obligation(_Model):
     article: str = ""
     start: OptDate = None
     end: OptDate = None
+    #: When the instrument that added this obligation was signed, if it has its own ``start`` (the Lisbon
+    #: Treaty for TEU Art. 42(7)): ATOP's convention counts the pledge from here (docs/atop-pledges.md).
+    signed: OptDate = None
     sources: list[str] = Field(default_factory=list)
     note: str = ""
 
@@ -194,6 +197,10 @@ class Participation(_Model):
     role: str
     start: SpanDate
     end: OptSpanDate = None
+    #: When the instrument that binds this actor was signed (an accession protocol, its signature of a
+    #: treaty), if known; never after ``start``. Legal dates stay in ``start``; ATOP's convention counts
+    #: a pledge from here (see :meth:`Arrangement.signature_of`).
+    signed: OptDate = None
     sources: list[str] = Field(default_factory=list)
     note: str = ""
 
@@ -223,6 +230,9 @@ class Arrangement(_Model):
     parent: str | None = None
     founded: Date
     ended: OptDate = None
+    #: When the founding instrument was signed, if before ``founded`` (its entry into force); the
+    #: original parties (those whose participation starts on ``founded``) take it as their ``signed``.
+    signed: OptDate = None
     founded_sources: list[str] = Field(default_factory=list)
     issue_areas: list[str] = Field(default_factory=list)
     regions: list[str] = Field(default_factory=list)
@@ -247,6 +257,15 @@ class Arrangement(_Model):
         """A ``[..X]`` start is not before the founding (see :func:`secnet.model.dates.with_floor`)."""
         object.__setattr__(self, "participations", floor_participations(self.founded, self.participations))
         return self
+
+    def signature_of(self, p: Participation) -> FuzzyDate | None:
+        """When the instrument binding ``p``'s actor was signed: ``p.signed``, else the arrangement's
+        ``signed`` for an original party (a participation that starts on ``founded``), else None."""
+        if p.signed is not None:
+            return p.signed
+        if self.signed is not None and isinstance(p.start, FuzzyDate) and str(p.start) == str(self.founded):
+            return self.signed
+        return None
 
     @field_validator("issue_areas")
     @classmethod

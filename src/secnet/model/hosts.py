@@ -78,13 +78,15 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "valtioneuvosto.fi": "Finnish Government", "presidentti.fi": "President of Finland",
     "bmvg.de": "German Ministry of Defence", "auswaertiges-amt.de": "German Federal Foreign Office",
     "bundeswehr.de": "Bundeswehr", "luftwaffe.de": "German Air Force", "bundesregierung.de": "German Federal Government",
+    "belgium.be": "Belgian federal government (federal portal and news.belgium.be)",
     "defensie.nl": "Netherlands Ministry of Defence", "overheid.nl": "Government of the Netherlands",
     "officielebekendmakingen.nl": "Netherlands official publications (Tractatenblad)",
     "government.nl": "Government of the Netherlands", "rijksoverheid.nl": "Government of the Netherlands",
     "kam.lt": "Lithuanian Ministry of National Defence", "urm.lt": "Lithuanian Ministry of Foreign Affairs",
     "vm.ee": "Estonian Ministry of Foreign Affairs", "kaitseministeerium.ee": "Estonian Ministry of Defence",
     "eu2017.ee": "Estonian Presidency of the Council of the EU", "mod.gov.lv": "Latvian Ministry of Defence",
-    "mapn.ro": "Romanian Ministry of National Defence", "morh.hr": "Croatian Ministry of Defence",
+    "mapn.ro": "Romanian Ministry of National Defence", "mae.ro": "Romanian Ministry of Foreign Affairs (incl. embassy sites)",
+    "army.md": "Ministry of Defence of the Republic of Moldova", "morh.hr": "Croatian Ministry of Defence",
     "mzv.sk": "Slovak Ministry of Foreign and European Affairs", "mosr.sk": "Slovak Ministry of Defence",
     "honvedelem.hu": "Hungarian Ministry of Defence", "marinha.pt": "Portuguese Navy", "carabinieri.it": "Carabinieri",
     "difesa.it": "Italian Ministry of Defence", "esteri.it": "Italian Ministry of Foreign Affairs",
@@ -97,6 +99,8 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "forsvarsmakten.se": "Swedish Armed Forces", "puolustusvoimat.fi": "Finnish Defence Forces",
     "bundesheer.at": "Austrian Armed Forces", "dvidshub.net": "US Department of Defense (DVIDS)",
     "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence",
+    "kariuomene.lt": "Lithuanian Armed Forces", "caf-fac.ca": "Canadian Armed Forces (The Maple Leaf)",
+    "diplo.de": "German Federal Foreign Office (missions abroad)",
 }
 
 #: Hosts known not to be a publisher's own, by category (each covers its sub-domains).

@@ -105,12 +105,18 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
         yield Problem(where, arr.id, unknown("parent arrangement", arr.parent, ds.arrangements), "parent")
     if arr.ended is not None and arr.ended.last <= arr.founded.first:
         yield Problem(where, arr.id, f"ended {arr.ended} is not after founded {arr.founded}", "ended")
+    if arr.signed is not None and arr.signed.first > arr.founded.last:
+        yield Problem(where, arr.id, f"signed {arr.signed} is after founded {arr.founded} (a treaty is signed first)", "signed")
 
     roles = set(vocab.ROLES) | set(vocab.ROLE_CATEGORIES)
     for i, ob in enumerate(arr.obligations):
         ow = ("obligation", arr.id, i)
         entry = f"{arr.id}: {ob.type} obligation"
         yield from _missing_sources(ds, ob.sources, ow, entry, "obligation")
+        if ob.signed is not None and ob.start is None:
+            yield Problem(ow, entry, "signed needs a start (the date the obligation took effect)", "signed")
+        elif ob.signed is not None and ob.signed.first > ob.start.last:
+            yield Problem(ow, entry, f"signed {ob.signed} is after start {ob.start}", "signed")
         for r in (ob.from_role, ob.to_role):
             if r not in roles:  # pragma: no cover - the model already refuses these
                 yield Problem(ow, entry, f"unknown role '{r}'", "from_role")
@@ -136,6 +142,8 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
         if p.actor not in ds.actors:
             yield Problem(pw, entry, unknown("actor", p.actor, ds.actors), "actor")
         s0, s1, e0, e1 = bounds(p.start, p.end)
+        if p.signed is not None and p.signed.first.toordinal() > s1:
+            yield Problem(pw, entry, f"signed {p.signed} is after start {p.start} (the instrument is signed first)", "signed")
         if p.end is not None and e1 <= s0:
             yield Problem(pw, entry, f"end {p.end} is not after start {p.start}", "end")
             continue
@@ -149,16 +157,18 @@ def _check_arrangement(ds: Dataset, arr: Arrangement) -> Iterator[Problem]:
 
     for (actor, role), items in spans.items():
         items.sort()
-        for (a_s0, a_s1, a_e0, a_e1, ai), (b_s0, b_s1, b_e0, b_e1, bi) in zip(items, items[1:]):
-            # Certain overlap: the later one surely starts before the earlier one surely ends.
-            if b_s1 < a_e0:
-                p = arr.participations[bi]
-                yield Problem(
-                    ("participation", arr.id, bi),
-                    describe(p),
-                    f"overlaps another interval of {actor} as {role} in {arr.id} (from {arr.participations[ai].start})",
-                    "start",
-                )
+        for k, (a_s0, a_s1, a_e0, a_e1, ai) in enumerate(items):
+            for b_s0, b_s1, b_e0, b_e1, bi in items[k + 1:]:
+                # Certain overlap: both have surely begun before either can have ended. (A period
+                # known only as "by X" may begin after an earlier period's "left by X" end.)
+                if max(a_s1, b_s1) < min(a_e0, b_e0):
+                    p = arr.participations[bi]
+                    yield Problem(
+                        ("participation", arr.id, bi),
+                        describe(p),
+                        f"overlaps another interval of {actor} as {role} in {arr.id} (from {arr.participations[ai].start})",
+                        "start",
+                    )
 
 
 def _check_parent_cycles(ds: Dataset) -> Iterator[Problem]:

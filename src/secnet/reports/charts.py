@@ -79,8 +79,10 @@ def bars_png(chart: dict, max_bars: int = 6) -> bytes:
     """A finding's chart (``title``, ``unit``, ``bars`` of ``{label, value, extra?}``) as compact horizontal bars."""
     bars = (chart.get("bars") or [])[:max_bars]
     n = max(1, len(bars))
-    fig, ax = plt.subplots(figsize=(4.2, 0.32 * n + 0.75))
-    labels = [b["label"] if len(b["label"]) <= 34 else b["label"][:33] + "…" for b in bars]
+    # Drawn at about the width the brief prints it (40 % of an A4 text column, ~2.9 in), so that 7 pt
+    # here stays about 6.5 pt on paper; labels longer than 30 characters are cut.
+    fig, ax = plt.subplots(figsize=(3.1, 0.27 * n + 0.8))
+    labels = [b["label"] if len(b["label"]) <= 30 else b["label"][:29] + "…" for b in bars]
     values = [float(b["value"] or 0) for b in bars]
     extras = [float(b.get("extra") or 0) for b in bars]
     ys = list(range(n))[: len(bars)]
@@ -90,16 +92,16 @@ def bars_png(chart: dict, max_bars: int = 6) -> bytes:
     top = max((v + e for v, e in zip(values, extras)), default=1.0) or 1.0
     for y, v, e in zip(ys, values, extras):
         text = (f"{v:g}" if v != int(v) else f"{int(v)}") + (f" + {int(e)}" if e else "")
-        ax.text(v + e + top * 0.01, y, text, va="center", fontsize=6.5)
-    ax.set_yticks(ys, labels, fontsize=6.5)
+        ax.text(v + e + top * 0.01, y, text, va="center", fontsize=7)
+    ax.set_yticks(ys, labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.18)
-    ax.tick_params(axis="x", labelsize=6)
-    ax.set_xlabel(chart.get("unit", ""), fontsize=6.5)
+    ax.tick_params(axis="x", labelsize=6.5)
+    ax.set_xlabel(chart.get("unit", ""), fontsize=7)
     title = chart.get("title", "")
     if any(extras) and chart.get("extra_label"):
         title += f"\n(blue: {chart.get('unit', '')}; orange: {chart['extra_label']})"
-    ax.set_title(title, fontsize=7.5, loc="left")
+    ax.set_title(title, fontsize=7.5, loc="left", wrap=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _png(fig)

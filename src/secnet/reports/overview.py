@@ -6,6 +6,7 @@ flexible and minilateral formats around the alliance with their members.
 
 from __future__ import annotations
 
+from ..partnership import partners_with_status
 from ..registry import Registry, window
 
 NATO = "nato"
@@ -22,10 +23,12 @@ def overview(r: Registry, at: object = None) -> dict:
         {"actor_id": m["actor_id"], "name": m["name"], "member_since": m["start"], "sources": m["sources"]}
         for m in r.members(NATO, at=w)
     ]
+    # As NATO counts its partners (and as the stocktaking finding does): suspended ones included, flagged.
     partners = [
         {"framework": p["arrangement_id"], "framework_name": r.arrangements[p["arrangement_id"]].name,
-         "actor_id": p["actor_id"], "name": p["name"], "kind": p["kind"], "role": p["role"], "since": p["start"]}
-        for p in r.partners(NATO, at=w)
+         "actor_id": p["actor_id"], "name": p["name"], "kind": p["kind"], "role": p["role"], "since": p["start"],
+         "status": p["status"]}
+        for p in partners_with_status(r, NATO, at=w)
         if r.arrangements[p["arrangement_id"]].kind in FRAMEWORK_KINDS
     ]
     snap = r.as_of(w)
@@ -45,6 +48,8 @@ def overview(r: Registry, at: object = None) -> dict:
     return {"at": w.label, "members": members, "partners": partners, "formats": formats,
             "counts": {"members": len(members), "partner_actors": len({p["actor_id"] for p in partners}),
                        "partner_states": len({p["actor_id"] for p in partners if p["kind"] == "state"}),
+                       "partner_states_suspended": len({p["actor_id"] for p in partners
+                                                        if p["kind"] == "state" and p["status"] == "suspended"}),
                        "formats": len(formats)}}
 
 
@@ -54,8 +59,9 @@ def sections(data: dict) -> list[dict]:
     return [
         {"title": f"NATO members at {data['at']}: {c['members']}", "rows": data["members"],
          "columns": ["actor_id", "name", "member_since"]},
-        {"title": f"NATO partners by framework at {data['at']}: {c['partner_actors']} actors ({c['partner_states']} states)",
-         "rows": data["partners"], "columns": ["framework", "actor_id", "name", "role", "since"]},
+        {"title": f"NATO partners by framework at {data['at']}: {c['partner_actors']} actors ({c['partner_states']} states, "
+                  f"{c['partner_states_suspended']} of them suspended)",
+         "rows": data["partners"], "columns": ["framework", "actor_id", "name", "role", "status", "since"]},
         {"title": f"Flexible and minilateral formats at {data['at']}: {c['formats']}", "rows": data["formats"],
          "columns": ["id", "name", "relation", "founded", "n_members", "members", "pledges"]},
     ]

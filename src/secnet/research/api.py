@@ -155,8 +155,10 @@ class Panel:
     def add_secnet(self, table: pd.DataFrame) -> Panel:
         """secnet's registry per dyad-year (``research.secnet_dyad_years(registry)``), through this year.
 
-        ``secnet_defence`` (a binding defence pledge from ccode1 to ccode2),
-        ``secnet_defence_political``, ``secnet_consult``, ``secnet_nato_both``,
+        ``secnet_defence`` (a binding defence pledge from ccode1 to ccode2, dated
+        from the signature of its instrument as ATOP dates it), ``secnet_defence_in_force``
+        (the same pledge once in force in law), ``secnet_defence_political``,
+        ``secnet_consult``, ``secnet_nato_both``,
         ``secnet_shared_frameworks``, ``secnet_shared_formats``,
         ``secnet_uncertain``: see :mod:`secnet.research.dyad_facts`. 0 from
         1949 to this year where the registry has nothing, NA before.

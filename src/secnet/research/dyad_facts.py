@@ -7,8 +7,16 @@ now, one row per *directed* pair of states with any tie in the registry:
 column                         meaning (the tie holds at any time in the year)
 =============================  =================================================================
 ``secnet_defence``             ccode1 has a binding collective-defence or mutual-assistance
-                               pledge to ccode2 (a treaty; ATOP's ``defense`` is comparable)
-``secnet_defence_political``   ... the same pledge, but political only (a declaration)
+                               pledge to ccode2 (a treaty), **dated as ATOP dates it**: from the
+                               signature of the instrument that binds the pair where the
+                               registry knows it, else from entry into force
+                               (:mod:`secnet.research.signature`). Compare it with ATOP's
+                               ``defense`` and extend ATOP with it.
+``secnet_defence_in_force``    ... the same pledge dated by law: only once the treaty is in
+                               force for both (entry into force, deposit of the instrument of
+                               ratification or accession). Use it for the legal state of the
+                               pledge in a year (what the audit and ``--at`` queries report).
+``secnet_defence_political``   ... a defence pledge that is political only (a declaration)
 ``secnet_consult``             ccode1 has a binding pledge to consult with ccode2
 ``secnet_nato_both``           both are NATO members
 ``secnet_shared_frameworks``   NATO partnership frameworks and bodies both take part in
@@ -21,7 +29,7 @@ column                         meaning (the tie holds at any time in the year)
                                less. 0 where every count is certain.
 =============================  =================================================================
 
-States are mapped to every COW code they held during the year (Germany in 1990
+Every column but ``secnet_defence`` follows the legal dates. States are mapped to every COW code they held during the year (Germany in 1990
 appears as 260 and as 255). Feed the table to
 :func:`secnet.research.panels.add_secnet`; dyad-years without a row are zero.
 
@@ -41,11 +49,12 @@ from ..model import vocab
 from ..model.dates import bounds
 from ..registry import Registry, window
 from ..analytics.coverage import pledge_rows
+from .signature import signature_registry
 
 FIRST_YEAR = 1949
 FRAMEWORK_KINDS = frozenset({"partnership_framework", "consultative_body"})
 FORMAT_RELATIONS = frozenset({"flexible", "minilateral"})
-COLUMNS = ["secnet_defence", "secnet_defence_political", "secnet_consult", "secnet_nato_both",
+COLUMNS = ["secnet_defence", "secnet_defence_in_force", "secnet_defence_political", "secnet_consult", "secnet_nato_both",
            "secnet_shared_frameworks", "secnet_shared_formats"]
 #: The flag column: the year's counts are not all certain (see the module docstring).
 UNCERTAIN = "secnet_uncertain"
@@ -91,27 +100,33 @@ def secnet_dyad_years(r: Registry, years: tuple[int, int] | None = None) -> pd.D
     states = sorted(a.id for a in r.actors.values() if a.kind == "state")
     index = {s: i for i, s in enumerate(states)}
     n = len(states)
+    signed = signature_registry(r)
     frames = []
     for year in _years(r, years):
         w = window(str(year))
         m = {c: np.zeros((n, n), dtype=np.int32) for c in COLUMNS}
         mc = {c: np.zeros((n, n), dtype=np.int32) for c in COLUMNS}  # the same from certain participations only
-        sure: dict[str, set[str]] = {}
-        for giver, receiver, arr_id, typ, binding, *_ in pledge_rows(r, w):
-            i, j = index.get(giver), index.get(receiver)
-            if i is None or j is None:
-                continue
-            if typ in vocab.DEFENCE_OBLIGATIONS:
-                column = "secnet_defence" if binding else "secnet_defence_political"
-            elif typ == "consultation" and binding:
-                column = "secnet_consult"
-            else:
-                continue
-            m[column][i, j] = 1
-            if arr_id not in sure:
-                sure[arr_id] = {p["actor_id"] for p in r.participants(arr_id, at=w) if p["certain"]}
-            if giver in sure[arr_id] and receiver in sure[arr_id]:
-                mc[column][i, j] = 1
+        for reg, rows in ((r, pledge_rows(r, w)), (signed, pledge_rows(signed, w, set(vocab.DEFENCE_OBLIGATIONS)))):
+            sure: dict[str, set[str]] = {}
+            for giver, receiver, arr_id, typ, binding, *_ in rows:
+                i, j = index.get(giver), index.get(receiver)
+                if i is None or j is None:
+                    continue
+                if reg is signed:
+                    if not binding:
+                        continue
+                    column = "secnet_defence"
+                elif typ in vocab.DEFENCE_OBLIGATIONS:
+                    column = "secnet_defence_in_force" if binding else "secnet_defence_political"
+                elif typ == "consultation" and binding:
+                    column = "secnet_consult"
+                else:
+                    continue
+                m[column][i, j] = 1
+                if arr_id not in sure:
+                    sure[arr_id] = {p["actor_id"] for p in reg.participants(arr_id, at=w) if p["certain"]}
+                if giver in sure[arr_id] and receiver in sure[arr_id]:
+                    mc[column][i, j] = 1
         for arr in r.as_of(w).arrangements:
             if arr.id == "nato":
                 column = "secnet_nato_both"

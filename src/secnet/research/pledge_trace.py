@@ -13,8 +13,13 @@ Each dyad-year gets one **status**:
 
 ``explained``
     the registry holds a *binding* defence obligation (``collective_defence``
-    or ``mutual_assistance``) from the ally to the partner *certainly* in force
-    at some time in the year; the row names the arrangement(s) and article(s).
+    or ``mutual_assistance``) from the ally to the partner *certainly* in effect
+    at some time in the year, dated as ATOP dates it: from the signature of the
+    instrument where the registry knows it (:mod:`secnet.research.signature`),
+    else from entry into force. The row names the arrangement(s) and article(s)
+    and its ``basis``: ``in force`` (the pledge held in law that year) or
+    ``signature`` (the instrument was signed but not yet in force for the pair,
+    e.g. a NATO accession protocol before the deposit of the instrument of accession).
 ``disputed``
     not explained, but ``data/checks/atop-disputes.yaml`` records that the
     registry deliberately differs for that dyad and year, with a reason and
@@ -45,12 +50,13 @@ from ..model import vocab
 from ..registry import Registry, window
 from .dyad_facts import _cow_codes
 from .joins import _table
+from .signature import signature_registry
 from .years import DataDir, parse_years
 
 ATOP_YEARS = (1949, 2018)
 STATUSES = ("explained", "disputed", "missing")
 ROW_COLUMNS = ["ally", "partner", "ccode1", "ccode2", "first", "last", "dyad_years", "status",
-               "arrangements", "registry", "reason", "sources"]
+               "arrangements", "basis", "registry", "reason", "sources"]
 
 
 @dataclass
@@ -66,6 +72,11 @@ class PledgeTrace:
         got = self.dyad_years["status"].value_counts()
         return {s: int(got.get(s, 0)) for s in STATUSES}
 
+    def explained_by_signature(self) -> int:
+        """Explained dyad-years whose pledge was signed but not yet in force (ATOP's convention only)."""
+        d = self.dyad_years
+        return int(((d["status"] == "explained") & (d["basis"] == "signature")).sum())
+
     def summary(self) -> dict:
         n = len(self.dyad_years)
         c = self.counts()
@@ -74,6 +85,7 @@ class PledgeTrace:
         for s in STATUSES:
             out[s] = c[s]
             out[f"{s}_share"] = round(c[s] / n, 6) if n else None
+        out["explained_by_signature"] = self.explained_by_signature()
         out["explained_or_disputed_share"] = round((c["explained"] + c["disputed"]) / n, 6) if n else None
         return out
 
@@ -81,8 +93,10 @@ class PledgeTrace:
         s = self.summary()
         if not s["dyad_years"]:
             return f"{s['years']}: no ATOP defence pledge from an ally to a non-member"
-        return (f"{s['years']}: {s['dyad_years']} dyad-years in {s['dyads']} directed dyads; "
-                + ", ".join(f"{k} {s[k]} ({s[k + '_share']:.1%})" for k in STATUSES)
+        parts = [f"{k} {s[k]} ({s[k + '_share']:.1%})" for k in STATUSES]
+        if s["explained_by_signature"]:
+            parts[0] += f" [{s['explained_by_signature']} of them from a signature not yet in force]"
+        return (f"{s['years']}: {s['dyad_years']} dyad-years in {s['dyads']} directed dyads; " + ", ".join(parts)
                 + f"; explained or disputed {s['explained_or_disputed_share']:.1%}")
 
 
@@ -118,6 +132,7 @@ def pledge_trace(r: Registry, years=None, *, atop: pd.DataFrame | None = None, d
     if disputes is None:
         disputes = load_disputes(r.actors, r.sources)
     atop_d = table.loc[(table["atop_defense"] == 1) & table["year"].between(first, last), ["ccode1", "ccode2", "year"]]
+    signed = signature_registry(r)
     records = []
     for year, group in atop_d.groupby("year", sort=True):
         year = int(year)
@@ -130,34 +145,50 @@ def pledge_trace(r: Registry, years=None, *, atop: pd.DataFrame | None = None, d
         group = group[keep].sort_values(["ccode1", "ccode2"])
         if group.empty:
             continue
-        found: dict[tuple[str, str], dict[str, str]] = {}
-        sure: dict[str, set[str]] = {}
-        for giver, receiver, arr, _typ, binding, article, *_ in pledge_rows(
-                r, w, types=set(vocab.DEFENCE_OBLIGATIONS), givers=ally_ids, not_to=ally_ids, skip=frozenset({"nato"})):
-            if arr not in sure:
-                sure[arr] = {p["actor_id"] for p in r.participants(arr, at=w) if p["certain"]}
-            label = f"{arr} {article}".strip() if article else arr
-            kind = ("binding" if giver in sure[arr] and receiver in sure[arr] else "possible") if binding else "political"
-            slot = found.setdefault((giver, receiver), {})
-            rank = {"binding": 2, "possible": 1, "political": 0}
-            if rank[kind] > rank.get(slot.get(label, "political"), -1) or label not in slot:
-                slot[label] = kind
+        in_force = _registry_pledges(r, w, ally_ids, skip=frozenset({"nato"}))  # NATO pledges no non-member in law
+        by_signature = _registry_pledges(signed, w, ally_ids)
         for a_code, b_code in zip(group["ccode1"].tolist(), group["ccode2"].tolist()):
             a, b = iso[int(a_code)], iso.get(int(b_code), "")
-            labels = found.get((a, b), {})
-            binding = sorted(k for k, v in labels.items() if v == "binding")
-            others = sorted(f"{k} ({v})" for k, v in labels.items() if v != "binding")
+            legal, atop_way = in_force.get((a, b), {}), by_signature.get((a, b), {})
+            binding = sorted(k for k, v in legal.items() if v == "binding")
+            basis = "in force" if binding else ""
+            if not binding:
+                binding = sorted(k for k, v in atop_way.items() if v == "binding")
+                basis = "signature" if binding else ""
+            others = sorted(f"{k} ({v})" for k, v in legal.items() if v != "binding" and k not in binding)
             dispute = None
             if not binding:
                 dispute = next((d for d in disputes if d.covers(a, b, year)), None)
             status = "explained" if binding else ("disputed" if dispute else "missing")
             records.append({"ccode1": int(a_code), "ccode2": int(b_code), "year": year, "ally": a, "partner": b,
-                            "status": status, "arrangements": "; ".join(binding),
+                            "status": status, "arrangements": "; ".join(binding), "basis": basis,
                             "registry": "; ".join(binding + others),
                             "dispute": dispute})
     rows = _spans(records)
-    frame = pd.DataFrame(records, columns=["ccode1", "ccode2", "year", "ally", "partner", "status", "arrangements"])
+    frame = pd.DataFrame(records, columns=["ccode1", "ccode2", "year", "ally", "partner", "status", "arrangements", "basis"])
     return PledgeTrace((first, last), rows, frame)
+
+
+def _registry_pledges(r: Registry, w, allies: set[str], skip: frozenset[str] = frozenset()) -> dict[tuple[str, str], dict[str, str]]:
+    """``(ally, non-ally) -> {"arrangement article": kind}`` for the defence pledges of ``r`` in window ``w``.
+
+    ``kind`` is ``binding`` (a binding pledge both of whose participations are
+    certain in ``w``), ``possible`` (binding, but a participation is only
+    possibly in effect) or ``political``; the strongest kind per label wins.
+    """
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    sure: dict[str, set[str]] = {}
+    rank = {"binding": 2, "possible": 1, "political": 0}
+    for giver, receiver, arr, _typ, binding, article, *_ in pledge_rows(
+            r, w, types=set(vocab.DEFENCE_OBLIGATIONS), givers=allies, not_to=allies, skip=skip):
+        if arr not in sure:
+            sure[arr] = {p["actor_id"] for p in r.participants(arr, at=w) if p["certain"]}
+        label = f"{arr} {article}".strip() if article else arr
+        kind = ("binding" if giver in sure[arr] and receiver in sure[arr] else "possible") if binding else "political"
+        slot = found.setdefault((giver, receiver), {})
+        if label not in slot or rank[kind] > rank[slot[label]]:
+            slot[label] = kind
+    return found
 
 
 def _spans(records: list[dict]) -> list[dict]:
@@ -165,7 +196,7 @@ def _spans(records: list[dict]) -> list[dict]:
     rows: list[dict] = []
     key_of = None
     for rec in sorted(records, key=lambda x: (x["ccode1"], x["ccode2"], x["year"])):
-        key = (rec["ccode1"], rec["ccode2"], rec["status"], rec["registry"], id(rec["dispute"]))
+        key = (rec["ccode1"], rec["ccode2"], rec["status"], rec["registry"], rec["basis"], id(rec["dispute"]))
         if rows and key == key_of and rec["year"] == rows[-1]["last"] + 1:
             rows[-1]["last"] = rec["year"]
             rows[-1]["dyad_years"] += 1
@@ -174,7 +205,7 @@ def _spans(records: list[dict]) -> list[dict]:
         d = rec["dispute"]
         rows.append({"ally": rec["ally"], "partner": rec["partner"], "ccode1": rec["ccode1"], "ccode2": rec["ccode2"],
                      "first": rec["year"], "last": rec["year"], "dyad_years": 1, "status": rec["status"],
-                     "arrangements": rec["arrangements"], "registry": rec["registry"],
+                     "arrangements": rec["arrangements"], "basis": rec["basis"], "registry": rec["registry"],
                      "reason": d.reason if d else "", "sources": list(d.sources) if d else []})
     return rows
 

@@ -141,6 +141,7 @@ def participation_row(p: Participation, arrangement_id: str, position: int) -> d
         "start_last": dt.date.fromordinal(s1),
         "end_first": None if p.end is None else dt.date.fromordinal(e0),
         "end_last": None if p.end is None else dt.date.fromordinal(e1),
+        "signed": None if p.signed is None else str(p.signed),
         "sources": list(p.sources),
         "note": p.note,
     }
@@ -283,7 +284,8 @@ def read_records(bind: Engine | Connection, *, sources: set[str] | None = None, 
     for p in parts:
         aid = p["arrangement_id"]
         by_arr_parts.setdefault(aid, []).append(
-            {"actor": p["actor_id"], "arrangement": aid, "role": p["role"], "start": p["start"], "end": p["end"], "sources": p["sources"], "note": p["note"]}
+            {"actor": p["actor_id"], "arrangement": aid, "role": p["role"], "start": p["start"], "end": p["end"],
+             "signed": p.get("signed"), "sources": p["sources"], "note": p["note"]}
         )
     sources = {s["id"]: Source.model_validate({k: v for k, v in s.items() if k != "version"}) for s in srcs}
     actors = {a["id"]: Actor.model_validate({k: v for k, v in a.items() if k != "version"}) for a in acts}

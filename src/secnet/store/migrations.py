@@ -65,11 +65,24 @@ def _v4(conn: Connection) -> None:
             start_precision=precision(parse_start(start)), end_precision=None if end is None else precision(parse_start(end))))
 
 
+def _v5(conn: Connection) -> None:
+    """``signed``: the signature date of the instrument behind an arrangement, obligation or participation.
+
+    Nullable text columns (a date as written, any precision) on ``arrangements``,
+    ``obligations`` and ``participations``; NULL in rows written before: not recorded.
+    A database created at this version already has them.
+    """
+    for table in (schema.arrangements, schema.obligations, schema.participations):
+        if "signed" not in {c["name"] for c in sa.inspect(conn).get_columns(table.name)}:
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN signed VARCHAR(10)"))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
     (4, _v4),
+    (5, _v5),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -63,6 +63,7 @@ arrangements = Table(
     Column("parent", String(100)),
     Column("founded", String(10), nullable=False),
     Column("ended", String(10)),
+    Column("signed", String(10)),  # schema version 5: the founding instrument's signature, if before "founded"
     Column("founded_sources", JSON, nullable=False),
     Column("issue_areas", JSON, nullable=False),
     Column("regions", JSON, nullable=False),
@@ -86,6 +87,7 @@ obligations = Table(
     Column("article", Text, nullable=False, default=""),
     Column("start", String(10)),
     Column("end", String(10)),
+    Column("signed", String(10)),  # schema version 5: signature of the instrument that added it
     Column("sources", JSON, nullable=False),
     Column("note", Text, nullable=False, default=""),
 )
@@ -108,6 +110,7 @@ participations = Table(
     Column("start_last", Date, nullable=False),
     Column("end_first", Date),
     Column("end_last", Date),
+    Column("signed", String(10)),  # schema version 5: signature of the instrument binding the actor, if known
     Column("sources", JSON, nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
