@@ -10,6 +10,8 @@ WIDTH = 440
 ROW = 20
 LABEL = 180
 CUT = 28
+#: Room right of the longest bar for its number ("16 + 2", "0.552"), so the text is not clipped.
+VALUE_ROOM = 60
 
 
 def bar_geometry(chart: dict, width: int = WIDTH) -> dict:
@@ -19,7 +21,7 @@ def bar_geometry(chart: dict, width: int = WIDTH) -> dict:
     and an ``extra`` bar (e.g. suspended partners) stacked after it.
     """
     bars = chart.get("bars") or []
-    span = width - LABEL - 40
+    span = width - LABEL - VALUE_ROOM
     top = max((float(b["value"] or 0) + float(b.get("extra") or 0) for b in bars), default=0.0) or 1.0
     rows = []
     for i, b in enumerate(bars):
