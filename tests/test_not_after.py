@@ -402,7 +402,7 @@ def test_team_edit_adds_a_not_after_participation_and_refuses_the_unquoted_list(
 
 
 def test_partnership_years_count_from_the_bound_not_the_floor(mini):
-    from secnet.design.prioritise import _partnership_years
+    from secnet.design.criteria import _partnership_years
     from secnet.model.dates import Window
 
     edit(mini / "arrangements" / "pfp.yaml", '{actor: AUT, role: partner, start: "1995-02"', '{actor: AUT, role: partner, start: "[..1996]"')

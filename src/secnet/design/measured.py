@@ -73,7 +73,7 @@ INTEROPERABILITY = ("parp", "occ-ef")
 #: The arrangements whose aspirant/applicant roles mark a declared membership aim.
 ASPIRATION_ARRANGEMENTS = ("nato", "map")
 
-#: name -> (direction, unit, source, description); the Criterion objects are made in prioritise.py
+#: name -> (direction, unit, source, description); the Criterion objects are made in criteria.py
 MEASURED: dict[str, tuple[str, str, str, str]] = {
     "land_border": ("benefit", "0/1", "COW Direct Contiguity v3.2 via peacesciencer cow_contdir (to 2016)",
                     "1 if the partner shares a land or river border (conttype 1) with an ally at --at"),
