@@ -129,16 +129,25 @@ def _short(r: Registry, aid: str) -> str:
     return name if name.isupper() else f"the {name}"
 
 
-def _pledge_phrase(r: Registry, aid: str, xs: list[dict]) -> str:
-    """``Austria, Finland and Sweden through the European Union (mutual assistance, treaty, from 21 allies)``."""
+def _via(r: Registry, aid: str, xs: list[dict]) -> str:
+    """``the European Union (mutual assistance, treaty, from 21 allies)``: an arrangement and the pledge it carries."""
     givers = sorted({a for x in xs for a in x["allies"]})
     giver_text = the(r.actors[givers[0]].name) if len(givers) == 1 else f"{len(givers)} allies"
     kinds = {x["type"].replace("_", " ") for x in xs}
     binding = ("treaty" if all(x["binding"] for x in xs)
                else "political" if not any(x["binding"] for x in xs) else "treaty and political")
-    names = sorted({the(r.actors[x["actor_id"]].name) for x in xs})
-    return (f"{join(names, 7)} through {_short(r, aid)} "
-            f"({join(sorted(kinds))}, {binding}, from {giver_text})")
+    return f"{_short(r, aid)} ({join(sorted(kinds))}, {binding}, from {giver_text})"
+
+
+def _pledge_phrases(r: Registry, groups: list[tuple[str, list[dict]]]) -> list[str]:
+    """``Austria, Finland and Sweden through the European Union (...)``, one phrase per set of receivers:
+    receivers that hold pledges through several arrangements are named once (``Colombia through the OAS
+    Charter (...) and the Rio Treaty (...)``)."""
+    by_receivers: dict[tuple[str, ...], list[str]] = {}
+    for aid, xs in groups:
+        by_receivers.setdefault(tuple(sorted({x["actor_id"] for x in xs})), []).append(_via(r, aid, xs))
+    return [f"{join(sorted(the(r.actors[a].name) for a in who), 7)} through {join(vias)}"
+            for who, vias in by_receivers.items()]
 
 
 def back_door_answer(r: Registry, rows: list[dict], w, partners: set[str]) -> str:
@@ -159,16 +168,16 @@ def back_door_answer(r: Registry, rows: list[dict], w, partners: set[str]) -> st
         if held:
             answer = (f"At {w.label}, {count(len(held), 'NATO partner holds', 'NATO partners hold')} a defence pledge "
                       f"from allies through an arrangement other than NATO, the 'back door' to Article 5 that the brief "
-                      f"warns of: {join([_pledge_phrase(r, aid, xs) for aid, xs in partner_groups[:6]])}"
-                      + (f", and {count(len(partner_groups) - 6, 'more arrangement')}" if len(partner_groups) > 6 else "")
+                      f"warns of: {'; '.join(_pledge_phrases(r, partner_groups[:6]))}"
+                      + (f"; and {count(len(partner_groups) - 6, 'more arrangement')}" if len(partner_groups) > 6 else "")
                       + ".")
             answer += (f" In all {count(len(receivers), 'state outside NATO holds', 'states outside NATO hold')} such a pledge, most through "
                        f"{join([f'{_short(r, aid)} ({len(xs)})' for aid, xs in groups[:2]])}.")
         else:
             answer = (f"At {w.label} no NATO partner holds a defence pledge from allies outside NATO; "
                       f"{count(len(receivers), 'state')} outside it do: "
-                      f"{join([_pledge_phrase(r, aid, xs) for aid, xs in groups[:3]])}"
-                      + (f", and {count(len(groups) - 3, 'more arrangement')}" if len(groups) > 3 else "") + ".")
+                      f"{'; '.join(_pledge_phrases(r, groups[:3]))}"
+                      + (f"; and {count(len(groups) - 3, 'more arrangement')}" if len(groups) > 3 else "") + ".")
     return answer
 
 

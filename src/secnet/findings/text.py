@@ -52,7 +52,10 @@ def short_name(arrangement, limit: int = 45) -> str:
 
     Charts pass a smaller ``limit`` (:data:`CHART_LABEL`): a bar's label has less room than a sentence.
     """
-    return arrangement.aliases[0] if len(arrangement.name) > limit and arrangement.aliases else arrangement.name
+    if len(arrangement.name) <= limit:
+        return arrangement.name
+    # The first alias shorter than the name (an alias may be the original-language title, longer still).
+    return next((a for a in arrangement.aliases if len(a) < len(arrangement.name)), arrangement.name)
 
 
 #: The longest label a finding's bar chart shows in full (longer names use their alias, then are cut).
