@@ -101,6 +101,7 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "forsvaret.no": "Norwegian Armed Forces", "forsvaret.dk": "Danish Defence",
     "kariuomene.lt": "Lithuanian Armed Forces", "caf-fac.ca": "Canadian Armed Forces (The Maple Leaf)",
     "diplo.de": "German Federal Foreign Office (missions abroad)",
+    "ambafrance.org": "French Ministry for Europe and Foreign Affairs (embassy sites)",
 }
 
 #: Hosts known not to be a publisher's own, by category (each covers its sub-domains).
