@@ -74,6 +74,7 @@ OFFICIAL_DOMAINS: dict[str, str] = {
     "fmn.dk": "Danish Ministry of Defence", "um.dk": "Danish Ministry of Foreign Affairs",
     "regeringen.se": "Government Offices of Sweden", "government.se": "Government Offices of Sweden",
     "regjeringen.no": "Norwegian Government", "government.is": "Government of Iceland",
+    "stjornarradid.is": "Government Offices of Iceland (incl. embassy news)",
     "defmin.fi": "Finnish Ministry of Defence", "um.fi": "Finnish Ministry for Foreign Affairs",
     "valtioneuvosto.fi": "Finnish Government", "presidentti.fi": "President of Finland",
     "bmvg.de": "German Ministry of Defence", "auswaertiges-amt.de": "German Federal Foreign Office",
