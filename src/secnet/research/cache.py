@@ -211,7 +211,8 @@ def clear_cache() -> dict[str, Any]:
                 freed += path.stat().st_size
                 path.unlink()
                 removed += 1
-    data = sys.modules.get("secnet.research.data")
-    if data is not None:
-        data.clear_cache()
+    for name in ("secnet.research.tables", "secnet.research.data"):
+        module = sys.modules.get(name)
+        if module is not None:
+            (module.clear_tables if name.endswith("tables") else module.clear_cache)()
     return {"directory": str(folder), "files_removed": removed, "bytes_freed": freed}
