@@ -35,7 +35,8 @@ from typing import Any
 
 ENV_VAR = "SECNET_CACHE_DIR"
 #: Bump when the layout of the cached files changes: older files are then rebuilt.
-LAYOUT = 1
+#: 2: one record batch per file, so every column memory-maps as one numpy array.
+LAYOUT = 2
 #: Sources larger than this (compressed bytes) take over a second to convert: say so on a terminal.
 _SLOW_BYTES = 2_000_000
 
@@ -133,7 +134,7 @@ def _rebuild(name: str, source: Path, convert: Callable[[Path], Any], data: Path
         print(f"secnet: caching {source.name} ({stat.st_size / 1e6:.1f} MB) as a columnar file, first use only ...",
               end="", file=sys.stderr, flush=True)
     digest = sha256_of(source)
-    table = convert(source)
+    table = convert(source).combine_chunks()
     try:
         data.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=data.parent, prefix=".secnet-", suffix=".arrow")

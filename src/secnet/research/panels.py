@@ -60,6 +60,7 @@ from secnet.research.states import (
     add_majors,
     add_nmc,
 )
+from secnet.research.chain import panel_steps
 from secnet.research.dyads import dyad_year_keys
 from secnet.research.system import SystemMembership, _system, system_membership, system_spells
 from secnet.research.years import SECNET_FIRST_YEAR, DataDir, Years, last_complete_year, parse_years
@@ -153,12 +154,7 @@ def build_panel(
     :func:`add_secnet`). ``progress(step, done, total)`` is called after the
     panel is created and after each step, for a progress bar.
     """
-    if isinstance(add, str):
-        add = add.split(",")
-    steps = [_STEP_ALIASES.get(s.strip().lower(), s.strip().lower()) for s in add if s.strip()]
-    unknown = [s for s in steps if s not in _STEPS]
-    if unknown:
-        raise InvalidInput(f"unknown panel step(s) {', '.join(unknown)}; known: {', '.join(sorted(_STEPS))}")
+    steps = panel_steps(add)
     if "secnet" in steps and secnet is None:
         raise SecnetError("the secnet step needs the registry's dyad-year table (secnet=...)")
     total = len(steps) + 1
@@ -186,11 +182,4 @@ _STEPS: dict[str, Callable[..., pd.DataFrame]] = {
     "capital_distance": add_capital_distance,
     "majors": add_majors,
     "secnet": add_secnet,
-}
-_STEP_ALIASES = {
-    "atop_alliance": "atop",
-    "igo": "igos",
-    "capdist": "capital_distance",
-    "cow_majors": "majors",
-    "minimum_distance": "mindist",
 }

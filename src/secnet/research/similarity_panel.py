@@ -78,20 +78,23 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from secnet.errors import InvalidData
-from secnet.research.data import read_peacesciencer
 from secnet.research.portfolio import DEFAULT_MEASURES, MEASURES, _batch, _finish, _one_blas_thread, parse_measures, similarity_matrices
 from secnet.research.system import system_membership
+from secnet.research.tables import Masked, column, column_names, reference_table
 from secnet.research.ties import _levels, load_alliances, valued_alliances
 from secnet.research.years import Years, parse_years
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 __all__ = ["DEFAULT_MEASURES", "MEASURES", "alliance_similarity", "load_alliances", "parse_measures",
-           "similarity_matrices", "valued_alliances"]
+           "similarity_columns", "similarity_matrices", "valued_alliances"]
 #: ``progress(done_years, total_years)``.
 Progress = Callable[[int, int], None]
 
@@ -132,14 +135,49 @@ def alliance_similarity(
     directed dyad-year of the COW system (``ccode1 < ccode2`` only when
     ``directed=False``), sorted by year, ccode1, ccode2.
     """
+    import pandas as pd
+
     names = parse_measures(measures)
     if isinstance(alliances, str):
         alliances = load_alliances(alliances, data_dir=data_dir)
+    coverage = coverage or getattr(alliances, "attrs", {}).get("coverage")
+    keys, values = _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress)
+    frame = pd.DataFrame(keys.T, columns=["ccode1", "ccode2", "year"], copy=False)
+    measured = pd.DataFrame(values.T, columns=[MEASURES[n] for n in names], copy=False)
+    return pd.concat([frame, measured], axis=1)
+
+
+def similarity_columns(
+    alliances: Any,
+    *,
+    measures: str | Sequence[str] = DEFAULT_MEASURES,
+    years: Years = None,
+    directed: bool = True,
+    coverage: tuple[int, int] | None = None,
+    capabilities: Any = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`alliance_similarity` as numpy columns (``ccode1, ccode2, year``, then one per measure), no pandas.
+
+    ``alliances`` is a dyad-year table, pandas or Arrow (e.g.
+    ``reference_table("atop_alliance")``); ``capabilities`` likewise. What
+    ``secnet similarity`` runs for the shipped ATOP file.
+    """
+    names = parse_measures(measures)
+    keys, values = _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress)
+    out = dict(zip(("ccode1", "ccode2", "year"), keys, strict=True))
+    out.update((MEASURES[n], values[i]) for i, n in enumerate(names))
+    return out
+
+
+def _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress):
+    """(keys (3, rows) int64, values (measures, rows) float64) of every dyad-year."""
     ties = _levels(alliances)
     if ties[0].size and not (ties[0] > ties[1]).any():
         # A non-directed table (every ccode1 < ccode2): the tie holds both ways.
         ties = tuple(np.concatenate(pair) for pair in zip(ties, (ties[1], ties[0], ties[2], ties[3]), strict=True))
-    span = coverage or alliances.attrs.get("coverage")
+    span = coverage
     if span is None and ties[2].size:
         span = (int(ties[2].min()), int(ties[2].max()))
     if span is None:
@@ -181,7 +219,7 @@ def _off_cells(k: int, side: int) -> np.ndarray:
     return a * side + c
 
 
-def _similarity_panel(ties, membership, span, names, directed, weights, progress) -> pd.DataFrame:
+def _similarity_panel(ties, membership, span, names, directed, weights, progress) -> tuple[np.ndarray, np.ndarray]:
     present = membership.present
     n_states = present.sum(axis=0)
     rank = np.cumsum(present, axis=0) - 1  # a member's row in its year's matrix
@@ -275,9 +313,7 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
         done_years += batch.size
         if progress:
             progress(done_years, columns.size)
-    frame = pd.DataFrame(keys.T, columns=["ccode1", "ccode2", "year"], copy=False)
-    measured = pd.DataFrame(values.T, columns=[MEASURES[n] for n in names], copy=False)
-    return pd.concat([frame, measured], axis=1)
+    return keys, values
 
 
 def _rows(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -293,15 +329,22 @@ def _rows(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return lookup[values]
 
 
-def _weights(capabilities: pd.DataFrame | None, membership, data_dir) -> np.ndarray:
+def _weights(capabilities: Any, membership, data_dir) -> np.ndarray:
     """CINC per (state row, year column) of the membership grid; 0 where missing."""
-    nmc = read_peacesciencer("cow_nmc", data_dir) if capabilities is None else capabilities
-    if not {"ccode", "year", "cinc"} <= set(nmc.columns):
+    nmc = reference_table("cow_nmc", data_dir) if capabilities is None else capabilities
+    if not {"ccode", "year", "cinc"} <= set(column_names(nmc)):
         raise InvalidData("capabilities table: needs ccode, year and cinc columns")
     grid = np.zeros(membership.present.shape)
-    codes = nmc["ccode"].to_numpy(np.int64)
-    years = nmc["year"].to_numpy(np.int64) - membership.first_year
-    cinc = pd.to_numeric(nmc["cinc"], errors="coerce").to_numpy(np.float64)
+    codes = np.asarray(column(nmc, "ccode"), dtype=np.int64)
+    years = np.asarray(column(nmc, "year"), dtype=np.int64) - membership.first_year
+    cinc = column(nmc, "cinc")
+    if isinstance(cinc, Masked):
+        cinc = np.where(cinc.mask, np.nan, cinc.data.astype(np.float64))
+    elif cinc.dtype.kind not in "iuf":
+        import pandas as pd
+
+        cinc = pd.to_numeric(pd.Series(cinc), errors="coerce").to_numpy(np.float64)
+    cinc = cinc.astype(np.float64)
     row = _rows(membership.codes, codes)
     ok = (row >= 0) & (years >= 0) & (years < grid.shape[1]) & ~np.isnan(cinc)
     if (cinc[ok] < 0).any():

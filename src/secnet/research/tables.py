@@ -153,18 +153,7 @@ def column(table: Any, name: str) -> np.ndarray | Masked:
     hold it (dates as ``datetime64``, text as objects).
     """
     if isinstance(table, pa.Table):
-        values = table.column(name)
-        kind = values.type
-        if pa.types.is_integer(kind):
-            if values.null_count:
-                mask = values.is_null().to_numpy(zero_copy_only=False)
-                return Masked(values.fill_null(0).to_numpy().astype(np.int64), mask)
-            return values.to_numpy().astype(np.int64, copy=False)
-        if pa.types.is_floating(kind):
-            return values.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-        if pa.types.is_null(kind):
-            return np.full(len(values), np.nan)
-        return values.to_numpy(zero_copy_only=False)
+        return arrow_column(table.column(name))
     series = table[name]
     values = series.array
     data = getattr(values, "_data", None)
@@ -172,6 +161,62 @@ def column(table: Any, name: str) -> np.ndarray | Masked:
     if data is not None and mask is not None and data.dtype.kind in "iu":  # pandas' nullable integers
         return Masked(data, mask) if mask.any() else data
     return np.asarray(series)
+
+
+#: Arrow types read straight from their buffers, with their numpy type.
+_FIXED = {pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32, pa.int64(): np.int64,
+          pa.uint8(): np.uint8, pa.uint16(): np.uint16, pa.uint32(): np.uint32, pa.uint64(): np.uint64,
+          pa.float32(): np.float32, pa.float64(): np.float64, pa.date32(): np.int32}
+
+
+def arrow_column(values: pa.ChunkedArray | pa.Array) -> np.ndarray | Masked:
+    """An Arrow column as numpy (see :func:`column`), read from its buffers.
+
+    pyarrow's own ``to_numpy`` and ``pa.array`` import pandas (0.3 s) to check
+    for pandas types; reading and building the buffers directly does not.
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.chunk(0) if values.num_chunks == 1 else pa.concat_arrays(values.chunks) \
+            if values.num_chunks else pa.array(np.zeros(0), type=values.type)
+    kind = values.type
+    n = len(values)
+    if pa.types.is_null(kind):
+        return np.full(n, np.nan)
+    if kind not in _FIXED:
+        return np.array(values.to_pylist(), dtype=object)
+    validity, data = values.buffers()[:2]
+    width = np.dtype(_FIXED[kind])
+    array = np.frombuffer(data, dtype=width, count=n, offset=values.offset * width.itemsize) if n else \
+        np.zeros(0, dtype=width)
+    missing = None
+    if values.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        missing = ~bits[values.offset : values.offset + n].astype(bool)
+    if pa.types.is_date32(kind):
+        days = array.astype("datetime64[D]")
+        if missing is not None:
+            days[missing] = np.datetime64("NaT")
+        return days
+    if width.kind == "f":
+        array = array.astype(np.float64, copy=False)
+        if missing is not None:
+            array = np.where(missing, np.nan, array)
+        return array
+    array = array.astype(np.int64, copy=False)
+    if missing is not None:
+        return Masked(np.where(missing, 0, array), missing)
+    return array
+
+
+def arrow_array(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    """A numpy array (integers or reals) as an Arrow array, ``missing`` as nulls; no copy of the values."""
+    values = np.ascontiguousarray(values)
+    kind = pa.from_numpy_dtype(values.dtype)
+    validity, nulls = None, 0
+    if missing is not None and missing.any():
+        nulls = int(missing.sum())
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+    return pa.Array.from_buffers(kind, values.size, [validity, pa.py_buffer(values)], null_count=nulls)
 
 
 def whole_numbers(table: Any, name: str, what: str) -> np.ndarray:
@@ -187,3 +232,52 @@ def whole_numbers(table: Any, name: str, what: str) -> np.ndarray:
         return np.asarray(values, dtype=np.int64)
     except (TypeError, ValueError) as exc:
         raise InvalidData(f"{what}: not whole numbers") from exc
+
+
+def arrow_table(columns: dict[str, np.ndarray | Masked]) -> pa.Table:
+    """Numpy columns as an Arrow table that pandas reads back as the panel it stands for.
+
+    A :class:`Masked` pair becomes an Arrow column with nulls, read by pandas
+    as a nullable integer (``Int8``, ``Int64``); other arrays are handed over
+    without a copy. The schema carries the metadata pandas itself would
+    write for that frame (``pyarrow.Schema.from_pandas``), built here without
+    importing pandas.
+    """
+    arrays, described = [], []
+    for name, values in columns.items():
+        if isinstance(values, Masked):
+            arrays.append(arrow_array(values.data, values.mask))
+            kind = values.data.dtype.name
+            numpy_type = kind.capitalize()  # Int8, Int64: pandas' nullable integers
+        else:
+            arrays.append(arrow_array(values))
+            kind = numpy_type = values.dtype.name
+        if kind not in ("int8", "int16", "int32", "int64", "float64"):
+            raise TypeError(f"arrow_table: column {name} has type {kind}")
+        described.append({"name": name, "field_name": name, "pandas_type": kind, "numpy_type": numpy_type,
+                          "metadata": None})
+    table = pa.Table.from_arrays(arrays, names=list(columns))
+    return table.replace_schema_metadata({b"pandas": _pandas_metadata(described)})
+
+
+def _pandas_metadata(columns: list[dict[str, Any]]) -> bytes:
+    import json
+
+    meta: dict[str, Any] = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+                            "creator": {"library": "pyarrow", "version": pa.__version__}}
+    version = _pandas_version()
+    if version:
+        meta["pandas_version"] = version
+    return json.dumps(meta).encode("utf8")
+
+
+def _pandas_version() -> str | None:
+    """The installed pandas' version, read from its dist-info folder (importing pandas takes 0.3 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pandas")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    site = Path(next(iter(spec.submodule_search_locations))).parent
+    found = sorted(site.glob("pandas-*.dist-info"))
+    return found[-1].name[len("pandas-"):-len(".dist-info")] if len(found) == 1 else None
