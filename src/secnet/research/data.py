@@ -18,20 +18,17 @@ values as empty fields, as in these files), Parquet, Stata or Feather.
 
 from __future__ import annotations
 
-import gzip
 import os
-import re
 import threading
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from secnet.errors import InvalidInput
+from secnet.research.output import check_target, write_arrow
 from secnet.research.readers.files import arrow_to_pandas
 from secnet.research.tables import ENV_VAR, TABLES, clear_tables, peacesciencer_dir, reference_path, reference_table
-from secnet.userfiles import check_directory, writing
+from secnet.userfiles import writing
 
 __all__ = ["ENV_VAR", "TABLES", "check_target", "clear_cache", "peacesciencer_dir", "read_peacesciencer",
            "reference_dir", "to_arrow", "write_table"]
@@ -68,15 +65,6 @@ def clear_cache() -> None:
     clear_tables()
 
 
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """Refuse an output path :func:`write_table` could not write (type, directory) before any work is done."""
-    path = Path(path)
-    if not path.name.lower().endswith((".parquet", ".csv", ".csv.gz", ".dta", ".feather")):
-        raise InvalidInput(f"--to {path}: write .csv, .csv.gz, .parquet, .dta or .feather")
-    check_directory(path.parent, f"--to {path}")
-    return path
-
-
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
     """A panel as an Arrow table, column by column without pandas' generic conversion.
 
@@ -102,30 +90,14 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a panel or similarity table; the format follows the file name.
 
-    ``.parquet``; ``.csv`` or ``.csv.gz`` (missing values as empty fields, as
-    in the peacesciencer files); ``.dta`` (Stata); ``.feather``. Returns the
-    path written.
+    ``.parquet`` (row slices encoded on several threads, see
+    :mod:`secnet.research.parquet`); ``.csv`` or ``.csv.gz`` (missing values as
+    empty fields, as in the peacesciencer files); ``.dta`` (Stata);
+    ``.feather``. Returns the path written.
     """
     path = check_target(path)
-    name = path.name.lower()
+    if not path.name.lower().endswith(".dta"):
+        return write_arrow(to_arrow(frame), path)
     with writing([path], f"--to {path}") as (temp,):
-        if name.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            pq.write_table(to_arrow(frame), temp)
-        elif name.endswith((".csv", ".csv.gz")):
-            table = to_arrow(frame)
-            plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
-            options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
-            if name.endswith(".gz"):
-                with gzip.open(temp, "wb", compresslevel=6) as sink:
-                    pacsv.write_csv(table, sink, write_options=options)
-            else:
-                pacsv.write_csv(table, str(temp), write_options=options)
-        elif name.endswith(".dta"):
-            frame.to_stata(temp, write_index=False, version=118)
-        else:
-            import pyarrow.feather as feather
-
-            feather.write_feather(to_arrow(frame), str(temp))
+        frame.to_stata(temp, write_index=False, version=118)
     return path

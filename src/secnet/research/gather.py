@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from secnet.errors import InvalidData
-from secnet.research.tables import Masked, column, whole_numbers
+from secnet.research.tables import Masked, whole_numbers
 
 
 def _codes(array: np.ndarray, what: str) -> int:

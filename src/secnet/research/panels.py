@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from secnet.errors import InvalidInput, SecnetError
+from secnet.errors import SecnetError
 from secnet.research.alliances import ATOP_COLUMNS, AtopAgreement, add_atop_alliance, add_secnet, nato_atop_agreement
 from secnet.research.geography import (
     EARTH_RADIUS_M,
