@@ -52,12 +52,13 @@ _CMD_OFFSETS = (9, 10, 11)  # data page, index page, dictionary page
 _CMD_BLOOM = 14
 
 
-def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: int | None = None) -> None:
+def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: int | None = None,
+                  row_group_size: int = ROW_GROUP) -> None:
     """Write ``table`` to the file ``where`` as Parquet, its row slices encoded in parallel.
 
     ``threads`` defaults to the number of CPUs (at most 8). The file has one
-    row group per slice (at most :data:`ROW_GROUP` rows each) and otherwise
-    the options of ``pyarrow.parquet.write_table``.
+    row group per slice (a slice longer than ``row_group_size`` rows gets
+    several) and otherwise the options of ``pyarrow.parquet.write_table``.
     """
     threads = min(os.cpu_count() or 1, 8) if threads is None else max(1, int(threads))
     rows = table.num_rows
@@ -68,7 +69,7 @@ def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: in
     step = math.ceil(rows / parts)
     slices = [table.slice(start, step) for start in range(0, rows, step)]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="secnet-parquet") as pool:
-        encoded = list(pool.map(_encode, slices))
+        encoded = list(pool.map(lambda part: _encode(part, row_group_size), slices))
     footer_and_regions = _splice(encoded)
     if footer_and_regions is None:
         pq.write_table(table, where, write_page_index=False)
@@ -83,9 +84,9 @@ def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: in
         sink.write(_MAGIC)
 
 
-def _encode(part: pa.Table) -> pa.Buffer:
+def _encode(part: pa.Table, row_group_size: int) -> pa.Buffer:
     sink = pa.BufferOutputStream()
-    pq.write_table(part, sink, row_group_size=ROW_GROUP, write_page_index=False)
+    pq.write_table(part, sink, row_group_size=row_group_size, write_page_index=False)
     return sink.getvalue()
 
 
