@@ -97,8 +97,8 @@ def test_panel_and_similarity_run_without_pandas_typer_or_pydantic(tmp_path):
     (("panel", "--to", "p.xlsx"), "--to p.xlsx: write .csv"),
     (("similarity", "--to", "s.parquet", "--measure", "tau,nope"), "unknown similarity measure(s) nope"),
 ])
-def test_the_light_path_fails_in_one_line_without_typer(tmp_path, args, message):
-    os.chdir(tmp_path)
+def test_the_light_path_fails_in_one_line_without_typer(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
     code, out, err = light(*args)
     assert err.count("\n") == 1 and err.startswith("secnet: error: ") and message in err, err
     assert out.strip() == "2 []"

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from secnet.research.system import SystemMembership, _system, system_membership
+from secnet.research.system import SystemMembership, _system, is_in, system_membership
 from secnet.research.years import DataDir, Years
 
 
@@ -84,7 +84,7 @@ def _cut_years(si, sj, lo, hi, fs1, fs2, ft, n_states: int, n_years: int):
     length = (hi - lo)[hit]
     row = np.repeat(np.flatnonzero(hit), length)
     year = np.arange(row.size) - np.repeat(np.cumsum(length) - length, length) + lo[row]
-    keep = ~np.isin(run_key[row] * n_years + year, cut_key * n_years + ft)
+    keep = ~is_in(run_key[row] * n_years + year, cut_key * n_years + ft)
     row, year = row[keep], year[keep]
     return (
         np.concatenate([si[~hit], si[row]]),
