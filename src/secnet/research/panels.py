@@ -20,9 +20,11 @@ Integer columns come back as pandas' nullable integers (``Int8``, ``Int64``)
 so that "missing" never turns a count into a float; real-valued columns are
 ``float64`` with NaN.
 
-All joins are vectorised: keys are mapped to positions in a dense
-(state, state, year) or (state, year) grid with numpy, so an ``add_*`` is a
-handful of array gathers, never a Python loop over dyads.
+All joins are vectorised on sorted integer keys (:mod:`secnet.research.gather`,
+numpy only), so an ``add_*`` is a handful of array gathers, never a Python
+loop over dyads. The columns of ``atop``, ``igos``, ``nmc`` and ``democracy``
+come from :mod:`secnet.research.chain`, which ``secnet panel`` also uses to
+build the same panel as Arrow without pandas.
 
 Sources (cite them with the panel): COW State System Membership v2016 and
 Major Powers v2016; Gleditsch & Ward (1999); ATOP v5.1 (Leeds et al. 2002);
