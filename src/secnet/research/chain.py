@@ -22,6 +22,7 @@ extended UDS). See :mod:`secnet.research.api` for each column's definition.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -126,7 +127,6 @@ def arrow_panel(
     :func:`secnet.research.tables.arrow_table` for an Arrow table.
     """
     from secnet.research.dyads import dyad_year_keys
-    from secnet.research.tables import reference_table
 
     if not arrow_ready(system, directed, steps):
         raise InvalidInput(f"arrow_panel: steps {', '.join(steps)} on a {system} panel need build_panel")
@@ -136,20 +136,30 @@ def arrow_panel(
     keys = Keys.of({"1": key_rows[0], "2": key_rows[1]}, key_rows[2])
     if progress:
         progress("dyad_years", 1, total)
-    for done, step in enumerate(steps, start=2):
-        table = reference_table(ARROW_STEPS[step], data_dir)
-        if step == "atop":
-            new = atop_columns(keys, table)
-        elif step == "igos":
-            new = igo_dyad_columns(keys, table)
-        else:
-            known = NMC_COLUMNS if step == "nmc" else DEMOCRACY_COLUMNS
-            require(table, ("ccode", "year", *known), "NMC table" if step == "nmc" else "democracy table")
-            new = state_value_columns(keys, table, known)
-        clash = [c for c in new if c in out]
-        if clash:
-            raise SecnetError(f"the panel already has column(s) {', '.join(clash)}; was this step applied twice?")
-        out.update(new)
-        if progress:
-            progress(step, done, total)
+    # The steps read different tables and only add columns: they run side by side (numpy's
+    # gathers and searches release the GIL); their columns are added in the order asked for.
+    with ThreadPoolExecutor(max_workers=max(1, len(steps)), thread_name_prefix="secnet-step") as steps_pool:
+        futures = [steps_pool.submit(_step_columns, step, keys, data_dir) for step in steps]
+        for done, (step, future) in enumerate(zip(steps, futures, strict=True), start=2):
+            new = future.result()
+            clash = [c for c in new if c in out]
+            if clash:
+                raise SecnetError(f"the panel already has column(s) {', '.join(clash)}; was this step applied twice?")
+            out.update(new)
+            if progress:
+                progress(step, done, total)
     return out
+
+
+def _step_columns(step: str, keys: Keys, data_dir) -> dict[str, np.ndarray | Masked]:
+    """The columns one step of :func:`arrow_panel` adds, from its reference table."""
+    from secnet.research.tables import reference_table
+
+    table = reference_table(ARROW_STEPS[step], data_dir)
+    if step == "atop":
+        return atop_columns(keys, table)
+    if step == "igos":
+        return igo_dyad_columns(keys, table)
+    known = NMC_COLUMNS if step == "nmc" else DEMOCRACY_COLUMNS
+    require(table, ("ccode", "year", *known), "NMC table" if step == "nmc" else "democracy table")
+    return state_value_columns(keys, table, known)
