@@ -54,6 +54,8 @@ class _DyadIndex:
 
     def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray):
         self.top = max(_codes(t1, "ccode1"), _codes(t2, "ccode2"))
+        #: Every row has ccode1 < ccode2 (a non-directed table).
+        self.lower = bool((t1 < t2).all())
         self.m = self.top + 1
         self.first = int(ty.min())
         self.span = int(ty.max()) - self.first + 1
@@ -162,6 +164,8 @@ def dyad_rows(keys: Keys, table: Any, code: str = "ccode", mirror: bool = False)
         return np.full(keys.year.size, -1, dtype=np.intp)
     index = dyad_index(table, code)
     c1, c2 = keys.codes["1"], keys.codes["2"]
+    if mirror and index.lower:  # (a, b) and (b, a) are both the table's (min, max) row: one look-up
+        return index.rows(np.minimum(c1, c2), np.maximum(c1, c2), keys.year, keys.top)
     rows = index.rows(c1, c2, keys.year, keys.top)
     if mirror:
         miss = np.flatnonzero(rows < 0)
