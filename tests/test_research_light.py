@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet  # noqa: F401 - pa.parquet
 import pytest
 
 from secnet import research
@@ -115,3 +116,17 @@ def test_anything_unusual_goes_to_typer_with_its_usual_errors(run, tmp_path, mon
     res = run(*args)
     assert res.code == 2 and res.err.count("\n") == 1 and message in res.err, res.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_panel_written_slice_by_slice_is_the_whole_panel(tmp_path):
+    from secnet.research.output import write_parquet_slices
+
+    steps = chain.panel_steps("atop,igos,nmc")
+    rows, makers = chain.panel_slices("cow", True, steps, "1990-1993", rows_per_slice=40_000)
+    assert len(makers) == -(-rows // 40_000) > 3
+    whole = tables.arrow_table(chain.arrow_panel("cow", True, steps, "1990-1993"))
+    write_parquet_slices([lambda make=make: tables.arrow_table(make()) for make in makers], tmp_path / "p.parquet")
+    assert pa.parquet.ParquetFile(tmp_path / "p.parquet").metadata.num_row_groups == len(makers)
+    assert pd.read_parquet(tmp_path / "p.parquet").equals(whole.to_pandas())
+    with pytest.raises(Exception, match="was this step applied twice"):
+        chain.panel_slices("cow", True, ["nmc", "nmc"], 1990)

@@ -136,19 +136,80 @@ def arrow_panel(
     keys = Keys.of({"1": key_rows[0], "2": key_rows[1]}, key_rows[2])
     if progress:
         progress("dyad_years", 1, total)
+    _refuse_repeats(steps)
     # The steps read different tables and only add columns: they run side by side (numpy's
     # gathers and searches release the GIL); their columns are added in the order asked for.
     with ThreadPoolExecutor(max_workers=max(1, len(steps)), thread_name_prefix="secnet-step") as steps_pool:
         futures = [steps_pool.submit(_step_columns, step, keys, data_dir) for step in steps]
         for done, (step, future) in enumerate(zip(steps, futures, strict=True), start=2):
-            new = future.result()
-            clash = [c for c in new if c in out]
-            if clash:
-                raise SecnetError(f"the panel already has column(s) {', '.join(clash)}; was this step applied twice?")
-            out.update(new)
+            out.update(future.result())
             if progress:
                 progress(step, done, total)
     return out
+
+
+def panel_slices(
+    system: str,
+    directed: bool,
+    steps: Sequence[str],
+    years=None,
+    *,
+    data_dir=None,
+    rows_per_slice: int = 1 << 19,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[int, list[Callable[[], dict[str, np.ndarray | Masked]]]]:
+    """:func:`arrow_panel` cut into row slices, each computed only when asked for.
+
+    Returns the panel's row count and one function per slice of at most
+    ``rows_per_slice`` rows that computes that slice's columns: the same
+    values as the whole panel's rows there, since every step joins row by
+    row. ``secnet panel`` hands them to
+    :func:`secnet.research.parquet.write_parquet_slices`, so slices are
+    joined and encoded side by side and the panel is never whole in memory.
+    The reference tables and their indexes are read here, once.
+    ``progress(step, done, total)`` is called as slices finish.
+    """
+    from secnet.research.dyads import dyad_year_keys
+    from secnet.research.gather import dyad_index
+    from secnet.research.tables import reference_table
+
+    if not arrow_ready(system, directed, steps):
+        raise InvalidInput(f"panel_slices: steps {', '.join(steps)} on a {system} panel need build_panel")
+    _refuse_repeats(steps)
+    names, key_rows = dyad_year_keys(system, directed, years, data_dir=data_dir)
+    for step in steps:
+        table = reference_table(ARROW_STEPS[step], data_dir)
+        if step in ("atop", "igos"):
+            require(table, ("ccode1", "ccode2", "year"), "ATOP dyad-year table" if step == "atop" else
+                    "COW IGO dyad-year table")
+            dyad_index(table, "ccode")  # built once, before the slices share it
+    rows = key_rows.shape[1]
+    bounds = list(range(0, rows, max(1, rows_per_slice))) or [0]
+    done: list[int] = []
+
+    def make(start: int) -> dict[str, np.ndarray | Masked]:
+        part = key_rows[:, start : start + rows_per_slice]
+        keys = Keys.of({"1": part[0], "2": part[1]}, part[2])
+        out: dict[str, Any] = dict(zip(names, part, strict=True))
+        for step in steps:
+            out.update(_step_columns(step, keys, data_dir))
+        done.append(start)
+        if progress:
+            progress("rows", min(len(done) * rows_per_slice, rows), rows)
+        return out
+
+    return rows, [lambda start=start: make(start) for start in bounds]
+
+
+def _refuse_repeats(steps: Sequence[str]) -> None:
+    """A step asked for twice would add its columns twice: refused, as the pandas verbs refuse it."""
+    seen: set[str] = set()
+    for step in steps:
+        if step in seen:
+            clash = ["atop_alliance", *ATOP_COLUMNS] if step == "atop" else ["dyadigos"] if step == "igos" else \
+                [f"{c}{side}" for side in "12" for c in (NMC_COLUMNS if step == "nmc" else DEMOCRACY_COLUMNS)]
+            raise SecnetError(f"the panel already has column(s) {', '.join(clash)}; was this step applied twice?")
+        seen.add(step)
 
 
 def _step_columns(step: str, keys: Keys, data_dir) -> dict[str, np.ndarray | Masked]:

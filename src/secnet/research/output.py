@@ -50,6 +50,19 @@ def write_arrow(table, path: str | os.PathLike[str]) -> Path:
     return path
 
 
+def write_parquet_slices(slices, path: str | os.PathLike[str]) -> Path:
+    """Write the Arrow tables the functions ``slices`` make as one Parquet file (see
+    :func:`secnet.research.parquet.write_parquet_slices`); returns the path."""
+    from secnet.research.parquet import write_parquet_slices as write
+
+    path = check_target(path)
+    if not path.name.lower().endswith(".parquet"):
+        raise InvalidInput(f"--to {path}: slices are written as Parquet only")
+    with writing([path], f"--to {path}") as (temp,):
+        write(slices, temp)
+    return path
+
+
 def _write_csv(table, temp: Path, *, compress: bool) -> None:
     import pyarrow.csv as pacsv
 

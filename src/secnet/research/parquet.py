@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import struct
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -60,19 +61,44 @@ def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: in
     row group per slice (a slice longer than ``row_group_size`` rows gets
     several) and otherwise the options of ``pyarrow.parquet.write_table``.
     """
-    threads = min(os.cpu_count() or 1, 8) if threads is None else max(1, int(threads))
+    threads = _threads(threads)
     rows = table.num_rows
     if threads == 1 or rows * max(table.num_columns, 1) < _SMALL:
         pq.write_table(table, where, write_page_index=False)
         return
     parts = max(threads, math.ceil(rows / ROW_GROUP))
     step = math.ceil(rows / parts)
-    slices = [table.slice(start, step) for start in range(0, rows, step)]
+    slices = [lambda start=start: table.slice(start, step) for start in range(0, rows, step)]
+    write_parquet_slices(slices, where, threads=threads, row_group_size=row_group_size)
+
+
+def write_parquet_slices(slices: Sequence[Callable[[], pa.Table]], where: str | os.PathLike[str], *,
+                         threads: int | None = None, row_group_size: int = ROW_GROUP) -> None:
+    """Write the tables ``slices`` make, one after the other, as one Parquet file.
+
+    Each slice is made and encoded on a worker thread and then let go, so a
+    table that is built slice by slice is never whole in memory. The slices
+    must share one schema (metadata included). Should the encoded slices not
+    splice (see the module docstring), they are made again and written one
+    by one with ``pyarrow.parquet.ParquetWriter``: the same file, slower.
+    """
+    if not slices:
+        raise ValueError("write_parquet_slices: no slices")
+    threads = _threads(threads)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="secnet-parquet") as pool:
-        encoded = list(pool.map(lambda part: _encode(part, row_group_size), slices))
+        encoded = list(pool.map(lambda make: _encode(make(), row_group_size), slices))
     footer_and_regions = _splice(encoded)
     if footer_and_regions is None:
-        pq.write_table(table, where, write_page_index=False)
+        writer = None
+        try:
+            for make in slices:
+                part = make()
+                if writer is None:
+                    writer = pq.ParquetWriter(where, part.schema, write_page_index=False)
+                writer.write_table(part, row_group_size=row_group_size)
+        finally:
+            if writer is not None:
+                writer.close()
         return
     footer, regions = footer_and_regions
     with open(where, "wb") as sink:
@@ -82,6 +108,10 @@ def write_parquet(table: pa.Table, where: str | os.PathLike[str], *, threads: in
         sink.write(footer)
         sink.write(struct.pack("<I", len(footer)))
         sink.write(_MAGIC)
+
+
+def _threads(threads: int | None) -> int:
+    return min(os.cpu_count() or 1, 8) if threads is None else max(1, int(threads))
 
 
 def _encode(part: pa.Table, row_group_size: int) -> pa.Buffer:
