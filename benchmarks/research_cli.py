@@ -6,7 +6,10 @@ the file. *Cold* runs start from an empty cache directory each time (the
 reference CSV.gz files are converted to columnar files during the run);
 *warm* runs share a cache built beforehand. "net" subtracts the interpreter's
 own start-up (the median of ``python -c pass``). Medians of ``--runs`` runs
-(default 5, at least 5).
+(default 5, at least 5). "warm cpu" is the median CPU time (user + system, all
+threads) of the warm runs, start-up included: on a shared machine it moves
+less with the load than the wall-clock times do, and a figure above "warm"
+shows work done on several cores at once.
 
 Peer figures: peacesciencer 1.2.9 on this machine kind (``benchmarks/RESULTS.md``):
 ``create_dyadyears()`` 2.5-3.7 s, the chain 2.2-5.1 s, tau-b for every dyad-year
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,12 +50,21 @@ CASES = [
 ]
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+    """Wall-clock seconds of one run of ``cmd``; its CPU seconds are appended to ``cpu``."""
+    before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.strip()}")
+    if cpu is not None:
+        cpu.append(_children_cpu() - before)
     return elapsed
 
 
@@ -65,6 +78,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="secnet-bench-"))
     env = {**os.environ, "SECNET_CACHE_DIR": str(work / "warm-cache"),
            "SECNET_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}"}
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     try:
         start_up = statistics.median(timed([sys.executable, "-c", "pass"], env) for _ in range(runs))
         lines = []
@@ -79,19 +93,24 @@ def main() -> None:
                     shutil.rmtree(work / f"cold-{i}", ignore_errors=True)
                 cold = statistics.median(times)
             timed(cmd, env)  # builds the warm cache (and the page cache)
-            warm_times = [timed(cmd, env) for _ in range(runs)]
+            cpu: list[float] = []
+            warm_times = [timed(cmd, env, cpu) for _ in range(runs)]
             warm = statistics.median(warm_times)
             net = warm - start_up
             ratio = f"{peer[0] / net:.1f}x-{peer[1] / net:.1f}x" if peer and peer[0] != peer[1] else \
                 (f"{peer[0] / net:.0f}x" if peer else "")
             verdict = "" if target is None else ("met" if net <= target else "not met")
             lines.append([name, fmt(cold) if cold is not None else "", fmt(warm), fmt(min(warm_times)),
-                          fmt(max(warm_times)), fmt(net), fmt(target) if target else "", verdict,
+                          fmt(max(warm_times)), fmt(statistics.median(cpu)), fmt(net), fmt(target) if target else "",
+                          verdict,
                           f"{peer[0]}-{peer[1]} s" if peer and peer[0] != peer[1] else (f"{peer[0]} s" if peer else ""),
                           ratio])
-        head = ["case", "cold", "warm", "warm min", "warm max", "warm net", "target", "", "peacesciencer", "ratio"]
+        head = ["case", "cold", "warm", "warm min", "warm max", "warm cpu", "warm net", "target", "", "peacesciencer",
+                "ratio"]
         print_text_table(f"whole processes, median of {runs}; interpreter start-up {fmt(start_up)} (subtracted in 'net')",
                          head, lines, args.markdown)
+        print(f"\ninterpreter start-up (python -c pass): {fmt(start_up)}; load average before/after: "
+              f"{load_before} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -37,7 +37,7 @@ _PUBLIC = {
     "AtopAgreement": "alliances",
     "reference_dir": "data",
     "write_table": "data",
-    "check_target": "data",
+    "check_target": "output",
     "cache_info": "cache",
     "clear_cache": "cache",
 }
@@ -48,7 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .alliances import AtopAgreement, nato_atop_agreement
     from .api import Panel, dyad_years, panel, read_reference, similarity, state_years
     from .cache import cache_info, clear_cache
-    from .data import check_target, reference_dir, write_table
+    from .data import reference_dir, write_table
+    from .output import check_target
     from .dyad_facts import nato_member_years, secnet_dyad_years
     from .portfolio import MEASURES
     from .years import parse_years

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from secnet.errors import InvalidData, SecnetError
-from secnet.research.joins import _dyad_rows, _ints, _is_non_directed, _panel_kind, _require, _table, _take, _take_all, _with
+from secnet.research.chain import ATOP_COLUMNS, atop_columns
+from secnet.research.joins import _dyad_rows, _is_non_directed, _Keys, _panel_kind, _require, _table, _take, _with, pandas_column
 from secnet.research.years import SECNET_FIRST_YEAR, DataDir
 
-ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+__all__ = ["ATOP_COLUMNS", "AtopAgreement", "add_atop_alliance", "add_secnet", "nato_atop_agreement"]
 
 
 def add_atop_alliance(
@@ -44,17 +45,9 @@ def add_atop_alliance(
         raise SecnetError("add_atop_alliance needs a dyad-year panel (ccode1, ccode2, year)")
     atop = _table(atop, "atop_alliance", data_dir)
     _require(atop, ("ccode1", "ccode2", "year", *ATOP_COLUMNS), "ATOP dyad-year table")
-    years = _ints(atop["year"], "ATOP year")
-    first, last = (int(years.min()), int(years.max())) if years.size else (0, -1)
-    non_directed = _is_non_directed(panel) and ndir
-    if non_directed:
+    if _is_non_directed(panel) and ndir:
         atop = _symmetric_max(atop, ATOP_COLUMNS)
-    rows = _dyad_rows(panel, "ccode", atop)
-    year = panel["year"].to_numpy(np.int64)
-    inside = (year >= first) & (year <= last)
-    absent = rows < 0
-    out = {"atop_alliance": pd.arrays.IntegerArray((~absent).view(np.int8), np.greater(absent, inside))}
-    out.update(_take_all({c: (atop[c], rows, "Int8", inside, absent) for c in ATOP_COLUMNS}))
+    out = {name: pandas_column(values) for name, values in atop_columns(_Keys.of(panel), atop).items()}
     return _with(panel, out)
 
 

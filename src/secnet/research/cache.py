@@ -35,7 +35,8 @@ from typing import Any
 
 ENV_VAR = "SECNET_CACHE_DIR"
 #: Bump when the layout of the cached files changes: older files are then rebuilt.
-LAYOUT = 1
+#: 2: one record batch per file, so every column memory-maps as one numpy array.
+LAYOUT = 2
 #: Sources larger than this (compressed bytes) take over a second to convert: say so on a terminal.
 _SLOW_BYTES = 2_000_000
 
@@ -133,7 +134,7 @@ def _rebuild(name: str, source: Path, convert: Callable[[Path], Any], data: Path
         print(f"secnet: caching {source.name} ({stat.st_size / 1e6:.1f} MB) as a columnar file, first use only ...",
               end="", file=sys.stderr, flush=True)
     digest = sha256_of(source)
-    table = convert(source)
+    table = convert(source).combine_chunks()
     try:
         data.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=data.parent, prefix=".secnet-", suffix=".arrow")
@@ -211,7 +212,8 @@ def clear_cache() -> dict[str, Any]:
                 freed += path.stat().st_size
                 path.unlink()
                 removed += 1
-    data = sys.modules.get("secnet.research.data")
-    if data is not None:
-        data.clear_cache()
+    for name in ("secnet.research.tables", "secnet.research.data"):
+        module = sys.modules.get(name)
+        if module is not None:
+            (module.clear_tables if name.endswith("tables") else module.clear_cache)()
     return {"directory": str(folder), "files_removed": removed, "bytes_freed": freed}

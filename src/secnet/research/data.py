@@ -1,20 +1,10 @@
-"""Locate and read the peacesciencer data files that the research panels use.
+"""Read the peacesciencer data files as pandas, and write panels and similarity tables.
 
-The files are the data frames of the R package peacesciencer (Miller 2022,
-*Conflict Management and Peace Science* 39(6): 755-779), converted to gzip CSV,
-one file per data frame, file name = R object name (``cow_states.csv.gz``...).
-They are not shipped with secnet: the directory that holds them is
-
-1. the ``data_dir`` argument, when given;
-2. else the environment variable ``SECNET_PEACESCIENCER_DIR``;
-3. else ``../shared/data/peacesciencer`` next to the repository root, or next
-   to the current working directory.
-
-The first use of a table converts it to a columnar file in the user cache
-directory (:mod:`secnet.research.cache`); later processes memory-map that file.
-Within a process each table is read once and kept; every call returns a
-shallow copy, so a caller that changes its copy (pandas
-copy-on-write) cannot change what the next caller sees.
+Where the files are and how they are cached: :mod:`secnet.research.tables`
+(which reads them as Arrow tables, without pandas). Within a process each
+table is converted to pandas once and kept; every call returns a shallow
+copy, so a caller that changes its copy (pandas copy-on-write) cannot change
+what the next caller sees.
 
 Missing values are empty CSV fields. A column whose values are all whole
 numbers comes back as ``int64`` when it has no missing value and as pandas'
@@ -28,66 +18,23 @@ values as empty fields, as in these files), Parquet, Stata or Feather.
 
 from __future__ import annotations
 
-import gzip
 import os
-import re
 import threading
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from secnet.errors import InvalidData, InvalidInput, SecnetError
-from secnet.research.cache import cached_table
+from secnet.research.output import check_target, write_arrow
 from secnet.research.readers.files import arrow_to_pandas
-from secnet.userfiles import check_directory, writing
+from secnet.research.tables import ENV_VAR, TABLES, clear_tables, peacesciencer_dir, reference_path, reference_table
+from secnet.userfiles import writing
 
-ENV_VAR = "SECNET_PEACESCIENCER_DIR"
-
-#: The data frames secnet reads, with their date columns.
-TABLES: dict[str, tuple[str, ...]] = {
-    "atop_alliance": (),
-    "ccode_democracy": (),
-    "cow_capitals": ("stdate", "enddate"),
-    "cow_contdir": ("stdate", "enddate"),
-    "cow_ddy": (),
-    "cow_igo_ndy": (),
-    "cow_igo_sy": (),
-    "cow_majors": (),
-    "cow_mindist": (),
-    "cow_nmc": (),
-    "cow_states": (),
-    "gw_states": ("startdate", "enddate"),
-}
-
-_REPO_ROOT = Path(__file__).resolve().parents[3]
-_RELATIVE = Path("..") / "shared" / "data" / "peacesciencer"
+__all__ = ["ENV_VAR", "TABLES", "check_target", "clear_cache", "peacesciencer_dir", "read_peacesciencer",
+           "reference_dir", "to_arrow", "write_table"]
 
 _cache: dict[tuple[str, str, float], pd.DataFrame] = {}
 _lock = threading.Lock()
-
-
-def peacesciencer_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The directory holding the peacesciencer CSV files.
-
-    Raises :class:`SecnetError` naming every place that was tried when none
-    of them is a directory with ``cow_states.csv.gz`` in it.
-    """
-    if data_dir is not None:
-        candidates = [Path(data_dir)]
-    elif os.environ.get(ENV_VAR):
-        candidates = [Path(os.environ[ENV_VAR])]
-    else:
-        candidates = [_REPO_ROOT / _RELATIVE, Path.cwd() / _RELATIVE]
-    for path in candidates:
-        if (path / "cow_states.csv.gz").is_file():
-            return path.resolve()
-    tried = ", ".join(str(p) for p in dict.fromkeys(candidates))
-    raise SecnetError(
-        f"peacesciencer data not found (tried {tried}); set {ENV_VAR} to the directory "
-        "that holds cow_states.csv.gz and the other peacesciencer .csv.gz files"
-    )
 
 
 def reference_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -101,41 +48,21 @@ def read_peacesciencer(name: str, data_dir: str | os.PathLike[str] | None = None
     >>> read_peacesciencer("cow_majors").columns.tolist()[:3]  # doctest: +SKIP
     ['ccode', 'styear', 'stmonth']
     """
-    if name not in TABLES:
-        raise SecnetError(f"unknown peacesciencer table '{name}'; known: {', '.join(sorted(TABLES))}")
-    path = peacesciencer_dir(data_dir) / f"{name}.csv.gz"
-    if not path.is_file():
-        raise SecnetError(f"peacesciencer table {name} is missing: {path} does not exist")
+    path = reference_path(name, data_dir)
     key = (name, str(path), path.stat().st_mtime)
     with _lock:
         table = _cache.get(key)
         if table is None:
-            table = arrow_to_pandas(cached_table(name, path, lambda source: _read_csv(source, TABLES[name])))
+            table = arrow_to_pandas(reference_table(name, data_dir))
             _cache[key] = table
     return table.copy(deep=False)
 
 
 def clear_cache() -> None:
-    """Forget every parsed table (tests; a changed data directory)."""
+    """Forget every parsed table, Arrow and pandas (tests; a changed data directory)."""
     with _lock:
         _cache.clear()
-
-
-def _read_csv(path: Path, date_columns: tuple[str, ...]) -> pa.Table:
-    types = {c: pa.date32() for c in date_columns}
-    try:
-        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InvalidData(f"{path}: not a readable CSV file: {exc}") from exc
-
-
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """Refuse an output path :func:`write_table` could not write (type, directory) before any work is done."""
-    path = Path(path)
-    if not path.name.lower().endswith((".parquet", ".csv", ".csv.gz", ".dta", ".feather")):
-        raise InvalidInput(f"--to {path}: write .csv, .csv.gz, .parquet, .dta or .feather")
-    check_directory(path.parent, f"--to {path}")
-    return path
+    clear_tables()
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
@@ -163,30 +90,14 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a panel or similarity table; the format follows the file name.
 
-    ``.parquet``; ``.csv`` or ``.csv.gz`` (missing values as empty fields, as
-    in the peacesciencer files); ``.dta`` (Stata); ``.feather``. Returns the
-    path written.
+    ``.parquet`` (row slices encoded on several threads, see
+    :mod:`secnet.research.parquet`); ``.csv`` or ``.csv.gz`` (missing values as
+    empty fields, as in the peacesciencer files); ``.dta`` (Stata);
+    ``.feather``. Returns the path written.
     """
     path = check_target(path)
-    name = path.name.lower()
+    if not path.name.lower().endswith(".dta"):
+        return write_arrow(to_arrow(frame), path)
     with writing([path], f"--to {path}") as (temp,):
-        if name.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            pq.write_table(to_arrow(frame), temp)
-        elif name.endswith((".csv", ".csv.gz")):
-            table = to_arrow(frame)
-            plain = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", str(c)) for c in frame.columns)
-            options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none" if plain else "needed")
-            if name.endswith(".gz"):
-                with gzip.open(temp, "wb", compresslevel=6) as sink:
-                    pacsv.write_csv(table, sink, write_options=options)
-            else:
-                pacsv.write_csv(table, str(temp), write_options=options)
-        elif name.endswith(".dta"):
-            frame.to_stata(temp, write_index=False, version=118)
-        else:
-            import pyarrow.feather as feather
-
-            feather.write_feather(to_arrow(frame), str(temp))
+        frame.to_stata(temp, write_index=False, version=118)
     return path

@@ -1,32 +1,32 @@
-"""Vectorised joins of a panel with a source table on its integer keys.
+"""Vectorised joins of a pandas panel with a source table on its integer keys.
 
-Keys are (ccode1, ccode2, year) for dyad-years and (ccode, year) for
-state-years; every join is a handful of array operations, never a Python loop
-over dyads. Row -1 means "the source has no row"; :func:`_take` turns it into
-a missing value (or 0 inside the source's temporal domain).
+The joins themselves are in :mod:`secnet.research.gather` (numpy only);
+this module reads a pandas panel's keys for them and turns their columns
+into pandas' nullable integers (``Int8``, ``Int64``) or float64, so
+"missing" never turns a count into a float. Row -1 means "the source has no
+row"; :func:`_take` turns it into a missing value (or 0 inside the source's
+temporal domain).
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from secnet.errors import InvalidData, SecnetError
 from secnet.research.data import read_peacesciencer
+from secnet.research.gather import Keys, dyad_rows, pool, state_rows, take, take_all
+from secnet.research.tables import Masked, reference_table
+from secnet.research.tables import require as _require
 from secnet.research.years import DataDir
 
+__all__ = ["_Keys", "_dyad_rows", "_ints", "_is_non_directed", "_panel_kind", "_pool", "_require", "_state_rows",
+           "_table", "_take", "_take_all", "_with", "pandas_column"]
 
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InvalidData(f"{what}: missing column(s) {', '.join(missing)}")
+_state_rows = state_rows
+_pool = pool
 
 
 def _ints(series: pd.Series | np.ndarray, what: str) -> np.ndarray:
@@ -52,239 +52,44 @@ def _panel_kind(panel: pd.DataFrame, verb: str, code: str = "ccode") -> str:
     raise SecnetError(f"{verb} needs a dyad-year panel ({code}1, {code}2, year) or a state-year panel ({code}, year)")
 
 
-def _codes(array: np.ndarray, what: str) -> int:
-    """The largest code, refusing codes that cannot index an array.
-
-    Read as unsigned, a negative code is huge, so one pass checks both ends.
-    """
-    if not array.size:
-        return 0
-    top = int(array.view(np.uint64).max()) if array.dtype == np.int64 else int(array.max())
-    if top > 10_000_000 or (array.dtype != np.int64 and array.min() < 0):
-        raise InvalidData(f"{what}: state codes must be whole numbers between 0 and 10,000,000")
-    return top
-
-
-class _DyadIndex:
-    """A dyad-year table's rows sorted on one integer key, with each dyad's run of rows.
-
-    ``key = (ccode1 * m + ccode2) * span + (year - first)`` (m = largest code
-    + 1, span = the table's years). The shipped tables are sorted already, so
-    building is one pass over the keys; no dense (state, state, year) grid.
-    A lookup finds each panel dyad's run of table rows by binary search, once
-    per run of panel rows of the same dyad (a panel is sorted by dyad, so a
-    few tens of thousands of searches, not millions); a run whose years are
-    consecutive gives every row by arithmetic, the few others by binary
-    search on the full key. A dyad-year listed twice resolves to its last row.
-    """
-
-    def __init__(self, t1: np.ndarray, t2: np.ndarray, ty: np.ndarray):
-        self.top = max(_codes(t1, "ccode1"), _codes(t2, "ccode2"))
-        self.m = self.top + 1
-        self.first = int(ty.min())
-        self.span = int(ty.max()) - self.first + 1
-        dyad = t1 * self.m + t2
-        key = dyad * self.span + (ty - self.first)
-        self.order = None  # table row of each sorted position; None: the table is sorted
-        if key.size > 1 and (key[1:] < key[:-1]).any():
-            self.order = np.argsort(key, kind="stable")
-            key, dyad, ty = key[self.order], dyad[self.order], ty[self.order]
-        self.key = key
-        cut = np.flatnonzero(dyad[1:] != dyad[:-1]) + 1
-        start = np.concatenate([[0], cut])
-        stop = np.concatenate([cut, [key.size]])
-        self.dyads = dyad[start]
-        self.start = start
-        self.first_year = ty[start]
-        # A run's length when its years are consecutive and distinct; -1 (search the key) otherwise.
-        self.length = np.where(ty[stop - 1] - ty[start] + 1 == stop - start, stop - start, -1)
-
-    def rows(self, c1: np.ndarray, c2: np.ndarray, year: np.ndarray, top: int) -> np.ndarray:
-        """Table row of each (c1, c2, year), or -1."""
-        if top > self.top:  # codes the table lacks would alias other dyads: take them out
-            known = (c1 <= self.top) & (c2 <= self.top)
-            out = np.full(year.size, -1, dtype=np.intp)
-            if known.any():
-                out[known] = self.rows(c1[known], c2[known], year[known], self.top)
-            return out
-        dyad = c1 * self.m
-        dyad += c2
-        cut = np.flatnonzero(dyad[1:] != dyad[:-1]) + 1
-        run_start = np.concatenate([[0], cut])
-        run_length = np.diff(np.append(run_start, dyad.size))
-        found = np.minimum(np.searchsorted(self.dyads, dyad[run_start]), self.dyads.size - 1)
-        length = np.where(self.dyads[found] == dyad[run_start], self.length[found], 0)
-        offset = year - np.repeat(self.first_year[found], run_length)
-        row = np.repeat(self.start[found], run_length)
-        row += offset
-        inside = offset >= 0
-        inside &= offset < np.repeat(length, run_length)
-        row[~inside] = -1
-        gaps = np.repeat(length < 0, run_length)
-        if gaps.any():
-            y = year[gaps] - self.first
-            key = dyad[gaps] * self.span + y
-            pos = np.searchsorted(self.key, key, side="right") - 1
-            hit = (pos >= 0) & (y >= 0) & (y < self.span)
-            hit &= self.key[np.maximum(pos, 0)] == key
-            row[gaps] = np.where(hit, pos, -1)
-        if self.order is not None:
-            row = np.append(self.order, -1)[row]
-        return row
-
-
-@dataclass
 class _Keys:
-    """A panel's key columns and their bounds, read and checked once per step."""
+    """Reads a pandas panel's key columns for :mod:`secnet.research.gather`."""
 
-    codes: dict[str, np.ndarray]  # "1" and "2" (dyad-years) or "" (state-years)
-    year: np.ndarray
-    top: int
-    first: int
-    last: int
-
-    @classmethod
-    def of(cls, panel: pd.DataFrame, code: str = "ccode") -> _Keys:
+    @staticmethod
+    def of(panel: pd.DataFrame, code: str = "ccode") -> Keys:
         sides = ("1", "2") if f"{code}1" in panel.columns else ("",)
         codes = {side: panel[f"{code}{side}"].to_numpy(np.int64) for side in sides}
-        year = panel["year"].to_numpy(np.int64)
-        top = max(_codes(a, f"{code}{side}") for side, a in codes.items())
-        first, last = (int(year.min()), int(year.max())) if year.size else (0, 0)
-        return cls(codes, year, top, first, last)
+        return Keys.of(codes, panel["year"].to_numpy(np.int64), code)
 
 
-_INDEXES: OrderedDict[tuple, tuple[tuple, _DyadIndex]] = OrderedDict()
-_INDEX_LOCK = threading.Lock()
+def _dyad_rows(panel: pd.DataFrame, code: str, table: Any, mirror: bool = False) -> np.ndarray:
+    """For each panel row, the row of ``table`` with the same dyad-year, else -1 (see :func:`gather.dyad_rows`)."""
+    return dyad_rows(_Keys.of(panel, code), table, code, mirror)
 
 
-def _dyad_index(table: pd.DataFrame, code: str) -> _DyadIndex:
-    """A :class:`_DyadIndex` for ``table``, kept for the large shared tables.
-
-    The cache key is the identity of the key columns' buffers; the entry
-    holds those arrays, so a buffer cannot be freed and reused while cached,
-    and a table changed through pandas gets new buffers (copy-on-write).
-    """
-    arrays = tuple(_ints(table[c], c) for c in (f"{code}1", f"{code}2", "year"))
-    if len(table) < 50_000:
-        return _DyadIndex(*arrays)
-    key = tuple((a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str) for a in arrays)
-    with _INDEX_LOCK:
-        hit = _INDEXES.get(key)
-        if hit is not None:
-            _INDEXES.move_to_end(key)
-            return hit[1]
-    index = _DyadIndex(*arrays)
-    with _INDEX_LOCK:
-        _INDEXES[key] = (arrays, index)
-        while len(_INDEXES) > 4:
-            _INDEXES.popitem(last=False)
-    return index
-
-
-def _dyad_rows(panel: pd.DataFrame, code: str, table: pd.DataFrame, mirror: bool = False) -> np.ndarray:
-    """For each panel row, the row of ``table`` with the same dyad-year, else -1.
-
-    ``mirror`` also matches the (b, a) rows of a non-directed table to (a, b)
-    (a row recorded as (a, b) wins over one recorded as (b, a)).
-    """
-    keys = _Keys.of(panel, code)
-    if keys.year.size == 0 or len(table) == 0:
-        return np.full(keys.year.size, -1, dtype=np.intp)
-    index = _dyad_index(table, code)
-    c1, c2 = keys.codes["1"], keys.codes["2"]
-    rows = index.rows(c1, c2, keys.year, keys.top)
-    if mirror:
-        miss = np.flatnonzero(rows < 0)
-        if miss.size:
-            rows[miss] = index.rows(c2[miss], c1[miss], keys.year[miss], keys.top)
-    return rows
-
-
-def _state_rows(keys: _Keys, side: str, table: pd.DataFrame, code: str = "ccode") -> np.ndarray:
-    """For each row's (code, year) on ``side``, the row of a state-year ``table``, else -1.
-
-    The grid spans the panel's codes and years, so a key is ``code * width +
-    year - first``: two passes and one gather.
-    """
-    codes = keys.codes[side]
-    if codes.size == 0 or len(table) == 0:
-        return np.full(codes.size, -1, dtype=np.intp)
-    tc = _ints(table[code], code)
-    ty = _ints(table["year"], "year")
-    _codes(tc, code)
-    width = keys.last - keys.first + 1
-    ok = (tc <= keys.top) & (ty >= keys.first) & (ty <= keys.last)
-    index = np.full((keys.top + 1) * width, -1, dtype=np.intp)
-    index[tc[ok] * width + (ty[ok] - keys.first)] = np.flatnonzero(ok)
-    key = codes * width
-    key += keys.year
-    key -= keys.first
-    return index[key]
-
-
-def _take(
-    column: pd.Series | np.ndarray,
-    rows: np.ndarray,
-    dtype: str = "Int64",
-    inside: np.ndarray | None = None,
-    absent: np.ndarray | None = None,
-):
-    """``column[rows]``, with row -1 meaning "no source row" (missing).
-
-    Integer sources come back as a nullable integer array of ``dtype``, real
-    ones as float64 with NaN. A sentinel appended to the source (0, masked)
-    is what row -1 picks, so this is one gather per array. Where ``inside``
-    (the source's temporal domain) is true, missing becomes 0, as
-    peacesciencer's ``ifelse(is.na(x) & between(year, ...), 0, x)``.
-    ``absent`` is ``rows < 0`` when the caller already has it.
-    """
+def _values(column: Any) -> np.ndarray | Masked:
+    """A pandas Series (or array) as numpy, nullable integers as a :class:`Masked` pair."""
     values = column.array if isinstance(column, pd.Series) else column
     if isinstance(values, pd.arrays.IntegerArray):
-        data, mask = values._data, values._mask
-    else:
-        values = np.asarray(values)
-        if values.dtype.kind not in "iub":
-            out = np.append(values.astype(np.float64), np.nan)[rows]
-            if inside is not None:
-                out[np.isnan(out) & inside] = 0.0
-            return out
-        data, mask = values, None
-    width = np.dtype(dtype.lower())
-    source = data.astype(width)
-    if mask is not None and mask.any():
-        # Missing source values carry the type's smallest value through the
-        # gather, so one gather gives the data and a compare gives the mask.
-        lowest = np.iinfo(width).min
-        if (source[~mask] == lowest).any():
-            raise InvalidData(f"column holds {lowest}, which secnet reserves for missing values")
-        source = np.where(mask, lowest, source)
-        taken = np.append(source, lowest)[rows]
-        missing = taken == lowest
-        if inside is not None:
-            taken[missing & inside] = 0
-    else:
-        taken = np.append(source, width.type(0))[rows]
-        missing = rows < 0 if absent is None else absent.copy()  # the appended 0 is what row -1 picks
-    if inside is not None:
-        np.greater(missing, inside, out=missing)  # missing and outside the domain
-    return pd.arrays.IntegerArray(taken, missing)
+        return Masked(values._data, values._mask)
+    return values
+
+
+def pandas_column(values: np.ndarray | Masked) -> Any:
+    """A gathered column for pandas: a :class:`Masked` pair becomes a nullable integer array."""
+    return pd.arrays.IntegerArray(values.data, values.mask) if isinstance(values, Masked) else values
+
+
+def _take(column: Any, rows: np.ndarray, dtype: str = "Int64", inside: np.ndarray | None = None,
+          absent: np.ndarray | None = None):
+    """``column[rows]`` as pandas (see :func:`gather.take`): a nullable integer array of ``dtype``, or float64."""
+    return pandas_column(take(_values(column), rows, dtype, inside, absent))
 
 
 def _take_all(jobs: dict[str, tuple]) -> dict[str, object]:
-    """Several :func:`_take` at once: numpy's gathers release the GIL, so threads help."""
-    pool = _pool()
-    futures = {name: pool.submit(_take, *job) for name, job in jobs.items()}
-    return {name: future.result() for name, future in futures.items()}
-
-
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="secnet-panel")
-    return _POOL
+    """Several :func:`_take` at once, on threads (numpy's gathers release the GIL)."""
+    taken = take_all({name: (_values(job[0]), *job[1:]) for name, job in jobs.items()})
+    return {name: pandas_column(values) for name, values in taken.items()}
 
 
 def _with(panel: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
@@ -298,6 +103,11 @@ def _with(panel: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
 
 def _table(table: pd.DataFrame | None, name: str, data_dir: DataDir) -> pd.DataFrame:
     return read_peacesciencer(name, data_dir) if table is None else table
+
+
+def _arrow_table(table: Any, name: str, data_dir: DataDir) -> Any:
+    """``table``, or the shipped reference table as Arrow (the joins read either; no pandas copy)."""
+    return reference_table(name, data_dir) if table is None else table
 
 
 def _is_non_directed(panel: pd.DataFrame, code: str = "ccode") -> bool:

@@ -20,9 +20,11 @@ Integer columns come back as pandas' nullable integers (``Int8``, ``Int64``)
 so that "missing" never turns a count into a float; real-valued columns are
 ``float64`` with NaN.
 
-All joins are vectorised: keys are mapped to positions in a dense
-(state, state, year) or (state, year) grid with numpy, so an ``add_*`` is a
-handful of array gathers, never a Python loop over dyads.
+All joins are vectorised on sorted integer keys (:mod:`secnet.research.gather`,
+numpy only), so an ``add_*`` is a handful of array gathers, never a Python
+loop over dyads. The columns of ``atop``, ``igos``, ``nmc`` and ``democracy``
+come from :mod:`secnet.research.chain`, which ``secnet panel`` also uses to
+build the same panel as Arrow without pandas.
 
 Sources (cite them with the panel): COW State System Membership v2016 and
 Major Powers v2016; Gleditsch & Ward (1999); ATOP v5.1 (Leeds et al. 2002);
@@ -40,7 +42,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from secnet.errors import InvalidInput, SecnetError
+from secnet.errors import SecnetError
 from secnet.research.alliances import ATOP_COLUMNS, AtopAgreement, add_atop_alliance, add_secnet, nato_atop_agreement
 from secnet.research.geography import (
     EARTH_RADIUS_M,
@@ -60,6 +62,8 @@ from secnet.research.states import (
     add_majors,
     add_nmc,
 )
+from secnet.research.chain import panel_steps
+from secnet.research.dyads import dyad_year_keys
 from secnet.research.system import SystemMembership, _system, system_membership, system_spells
 from secnet.research.years import SECNET_FIRST_YEAR, DataDir, Years, last_complete_year, parse_years
 
@@ -129,71 +133,8 @@ def dyad_years(
     Cut at 2024, the COW directed panel is peacesciencer's ``cow_ddy`` row
     for row (2,214,930 rows).
     """
-    sysm = _system(system)
-    presence = system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
-    si, sj, lo, hi = _dyad_runs(presence, directed)
-    length = hi - lo
-    total = int(length.sum())
-    out = np.empty((3, total), dtype=np.int64)
-    out[0] = np.repeat(presence.codes[si], length)
-    out[1] = np.repeat(presence.codes[sj], length)
-    # Within a run the years count up from its first year: arange + per-run shift.
-    out[2] = np.arange(total, dtype=np.int64)
-    out[2] += np.repeat(lo + presence.first_year - (np.cumsum(length) - length), length)
-    columns = [f"{sysm.code}1", f"{sysm.code}2", "year"]
-    return pd.DataFrame(out.T, columns=columns, copy=False)
-
-
-def _dyad_runs(presence: SystemMembership, directed: bool):
-    """Runs of consecutive years two states share: (state, state, first, end) offsets.
-
-    Sorted by state, state, first year; "false" dyad-years are cut out.
-    """
-    present = presence.present
-    n_states, n_years = present.shape
-    padded = np.zeros((n_states, n_years + 2), dtype=np.int8)
-    padded[:, 1:-1] = present
-    step = np.diff(padded, axis=1)
-    state, start = np.nonzero(step == 1)
-    _, stop = np.nonzero(step == -1)
-    a = np.repeat(np.arange(state.size), state.size)
-    b = np.tile(np.arange(state.size), state.size)
-    keep = state[a] < state[b] if not directed else state[a] != state[b]
-    a, b = a[keep], b[keep]
-    lo = np.maximum(start[a], start[b])
-    hi = np.minimum(stop[a], stop[b])
-    keep = hi > lo
-    si, sj, lo, hi = state[a][keep], state[b][keep], lo[keep], hi[keep]
-    fs1, fs2, ft = presence.false_dyads
-    if not directed:
-        keep = fs1 < fs2
-        fs1, fs2, ft = fs1[keep], fs2[keep], ft[keep]
-    if ft.size:
-        si, sj, lo, hi = _cut_years(si, sj, lo, hi, fs1, fs2, ft)
-    order = np.lexsort((lo, sj, si))
-    return si[order], sj[order], lo[order], hi[order]
-
-
-def _cut_years(si, sj, lo, hi, fs1, fs2, ft):
-    """Remove single dyad-years (fs1, fs2, ft) from runs [lo, hi) of (si, sj)."""
-    runs = pd.DataFrame({"si": si, "sj": sj, "lo": lo, "hi": hi, "run": np.arange(si.size)})
-    cuts = pd.DataFrame({"si": fs1, "sj": fs2, "t": ft}).merge(runs, on=["si", "sj"])
-    cuts = cuts[(cuts["t"] >= cuts["lo"]) & (cuts["t"] < cuts["hi"])]
-    hit = np.zeros(si.size, dtype=bool)
-    hit[cuts["run"].to_numpy()] = True
-    # Runs with a cut are few: split them into single years and drop the cut ones.
-    length = (hi - lo)[hit]
-    row = np.repeat(np.flatnonzero(hit), length)
-    year = np.arange(row.size) - np.repeat(np.cumsum(length) - length, length) + lo[row]
-    cut = set(zip(cuts["si"], cuts["sj"], cuts["t"], strict=True))
-    keep = np.array([(a, b, t) not in cut for a, b, t in zip(si[row], sj[row], year, strict=True)], dtype=bool)
-    row, year = row[keep], year[keep]
-    return (
-        np.concatenate([si[~hit], si[row]]),
-        np.concatenate([sj[~hit], sj[row]]),
-        np.concatenate([lo[~hit], year]),
-        np.concatenate([hi[~hit], year + 1]),
-    )
+    columns, keys = dyad_year_keys(system, directed, years, last_year=last_year, states=states, data_dir=data_dir)
+    return pd.DataFrame(keys.T, columns=columns, copy=False)
 
 
 def build_panel(
@@ -215,12 +156,7 @@ def build_panel(
     :func:`add_secnet`). ``progress(step, done, total)`` is called after the
     panel is created and after each step, for a progress bar.
     """
-    if isinstance(add, str):
-        add = add.split(",")
-    steps = [_STEP_ALIASES.get(s.strip().lower(), s.strip().lower()) for s in add if s.strip()]
-    unknown = [s for s in steps if s not in _STEPS]
-    if unknown:
-        raise InvalidInput(f"unknown panel step(s) {', '.join(unknown)}; known: {', '.join(sorted(_STEPS))}")
+    steps = panel_steps(add)
     if "secnet" in steps and secnet is None:
         raise SecnetError("the secnet step needs the registry's dyad-year table (secnet=...)")
     total = len(steps) + 1
@@ -248,11 +184,4 @@ _STEPS: dict[str, Callable[..., pd.DataFrame]] = {
     "capital_distance": add_capital_distance,
     "majors": add_majors,
     "secnet": add_secnet,
-}
-_STEP_ALIASES = {
-    "atop_alliance": "atop",
-    "igo": "igos",
-    "capdist": "capital_distance",
-    "cow_majors": "majors",
-    "minimum_distance": "mindist",
 }

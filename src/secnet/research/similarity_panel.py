@@ -78,20 +78,23 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from secnet.errors import InvalidData
-from secnet.research.data import read_peacesciencer
 from secnet.research.portfolio import DEFAULT_MEASURES, MEASURES, _batch, _finish, _one_blas_thread, parse_measures, similarity_matrices
 from secnet.research.system import system_membership
+from secnet.research.tables import Masked, column, column_names, reference_table
 from secnet.research.ties import _levels, load_alliances, valued_alliances
 from secnet.research.years import Years, parse_years
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 __all__ = ["DEFAULT_MEASURES", "MEASURES", "alliance_similarity", "load_alliances", "parse_measures",
-           "similarity_matrices", "valued_alliances"]
+           "similarity_columns", "similarity_matrices", "valued_alliances"]
 #: ``progress(done_years, total_years)``.
 Progress = Callable[[int, int], None]
 
@@ -132,14 +135,49 @@ def alliance_similarity(
     directed dyad-year of the COW system (``ccode1 < ccode2`` only when
     ``directed=False``), sorted by year, ccode1, ccode2.
     """
+    import pandas as pd
+
     names = parse_measures(measures)
     if isinstance(alliances, str):
         alliances = load_alliances(alliances, data_dir=data_dir)
+    coverage = coverage or getattr(alliances, "attrs", {}).get("coverage")
+    keys, values = _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress)
+    frame = pd.DataFrame(keys.T, columns=["ccode1", "ccode2", "year"], copy=False)
+    measured = pd.DataFrame(values.T, columns=[MEASURES[n] for n in names], copy=False)
+    return pd.concat([frame, measured], axis=1)
+
+
+def similarity_columns(
+    alliances: Any,
+    *,
+    measures: str | Sequence[str] = DEFAULT_MEASURES,
+    years: Years = None,
+    directed: bool = True,
+    coverage: tuple[int, int] | None = None,
+    capabilities: Any = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`alliance_similarity` as numpy columns (``ccode1, ccode2, year``, then one per measure), no pandas.
+
+    ``alliances`` is a dyad-year table, pandas or Arrow (e.g.
+    ``reference_table("atop_alliance")``); ``capabilities`` likewise. What
+    ``secnet similarity`` runs for the shipped ATOP file.
+    """
+    names = parse_measures(measures)
+    keys, values = _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress)
+    out = dict(zip(("ccode1", "ccode2", "year"), keys, strict=True))
+    out.update((MEASURES[n], values[i]) for i, n in enumerate(names))
+    return out
+
+
+def _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress):
+    """(keys (3, rows) int64, values (measures, rows) float64) of every dyad-year."""
     ties = _levels(alliances)
     if ties[0].size and not (ties[0] > ties[1]).any():
         # A non-directed table (every ccode1 < ccode2): the tie holds both ways.
         ties = tuple(np.concatenate(pair) for pair in zip(ties, (ties[1], ties[0], ties[2], ties[3]), strict=True))
-    span = coverage or alliances.attrs.get("coverage")
+    span = coverage
     if span is None and ties[2].size:
         span = (int(ties[2].min()), int(ties[2].max()))
     if span is None:
@@ -181,7 +219,7 @@ def _off_cells(k: int, side: int) -> np.ndarray:
     return a * side + c
 
 
-def _similarity_panel(ties, membership, span, names, directed, weights, progress) -> pd.DataFrame:
+def _similarity_panel(ties, membership, span, names, directed, weights, progress) -> tuple[np.ndarray, np.ndarray]:
     present = membership.present
     n_states = present.sum(axis=0)
     rank = np.cumsum(present, axis=0) - 1  # a member's row in its year's matrix
@@ -221,8 +259,10 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
     columns = np.flatnonzero(n_states)
     years = membership.first_year + np.arange(present.shape[1])
     inside = (years >= span[0]) & (years <= span[1])
-    done_years = 0
-    for batch in _batches(n_states, columns, inside):
+    batches = _batches(n_states, columns, inside)
+
+    def one(batch: np.ndarray) -> None:
+        """Keys and measures of one batch of years, written into its own slice of ``keys`` and ``values``."""
         lo, hi = int(start[batch[0]]), int(start[batch[-1]] + count[batch[-1]])
         n = n_states[batch]
         side = int(n.max())
@@ -272,12 +312,52 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
                 values[:, lo:hi][:, np.concatenate(nan)] = np.nan
         else:
             values[:, lo:hi] = np.nan
-        done_years += batch.size
-        if progress:
-            progress(done_years, columns.size)
-    frame = pd.DataFrame(keys.T, columns=["ccode1", "ccode2", "year"], copy=False)
-    measured = pd.DataFrame(values.T, columns=[MEASURES[n] for n in names], copy=False)
-    return pd.concat([frame, measured], axis=1)
+
+    _run_batches(batches, one, n_states, columns.size, progress)
+    return keys, values
+
+
+def _run_batches(batches: list[np.ndarray], one: Callable[[np.ndarray], None], n_states: np.ndarray, years: int,
+                 progress: Progress | None) -> None:
+    """Run ``one`` on every batch, on two threads when there are two CPUs.
+
+    Batches write to disjoint slices of the output and BLAS and numpy's loops
+    release the GIL, so the years split in two halves of equal work (the sum
+    of n squared) take about half the time. ``progress`` is called from this
+    thread only, as batches finish, in order.
+    """
+    cost = np.array([float((n_states[b].max() ** 2) * b.size) for b in batches])
+    halves = 2 if (os.cpu_count() or 1) > 1 and len(batches) > 1 and cost.sum() > 2e6 else 1
+    if halves == 1:
+        done = 0
+        for batch in batches:
+            one(batch)
+            done += batch.size
+            if progress:
+                progress(done, years)
+        return
+    cut = int(np.searchsorted(np.cumsum(cost), cost.sum() / 2)) + 1
+    cut = min(max(cut, 1), len(batches) - 1)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="secnet-similarity") as worker:
+        later = worker.submit(_quietly, one, batches[cut:])
+        done = 0
+        for batch in batches[:cut]:
+            one(batch)
+            done += batch.size
+            if progress:
+                progress(done, years)
+        later.result()
+    if progress:
+        progress(years, years)
+
+
+def _quietly(one: Callable[[np.ndarray], None], batches: list[np.ndarray]) -> None:
+    # numpy's error state belongs to a thread (a context variable): 0/0 is NA here too, not a warning.
+    with np.errstate(all="ignore"):
+        for batch in batches:
+            one(batch)
 
 
 def _rows(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -293,15 +373,22 @@ def _rows(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return lookup[values]
 
 
-def _weights(capabilities: pd.DataFrame | None, membership, data_dir) -> np.ndarray:
+def _weights(capabilities: Any, membership, data_dir) -> np.ndarray:
     """CINC per (state row, year column) of the membership grid; 0 where missing."""
-    nmc = read_peacesciencer("cow_nmc", data_dir) if capabilities is None else capabilities
-    if not {"ccode", "year", "cinc"} <= set(nmc.columns):
+    nmc = reference_table("cow_nmc", data_dir) if capabilities is None else capabilities
+    if not {"ccode", "year", "cinc"} <= set(column_names(nmc)):
         raise InvalidData("capabilities table: needs ccode, year and cinc columns")
     grid = np.zeros(membership.present.shape)
-    codes = nmc["ccode"].to_numpy(np.int64)
-    years = nmc["year"].to_numpy(np.int64) - membership.first_year
-    cinc = pd.to_numeric(nmc["cinc"], errors="coerce").to_numpy(np.float64)
+    codes = np.asarray(column(nmc, "ccode"), dtype=np.int64)
+    years = np.asarray(column(nmc, "year"), dtype=np.int64) - membership.first_year
+    cinc = column(nmc, "cinc")
+    if isinstance(cinc, Masked):
+        cinc = np.where(cinc.mask, np.nan, cinc.data.astype(np.float64))
+    elif cinc.dtype.kind not in "iuf":
+        import pandas as pd
+
+        cinc = pd.to_numeric(pd.Series(cinc), errors="coerce").to_numpy(np.float64)
+    cinc = cinc.astype(np.float64)
     row = _rows(membership.codes, codes)
     ok = (row >= 0) & (years >= 0) & (years < grid.shape[1]) & ~np.isnan(cinc)
     if (cinc[ok] < 0).any():

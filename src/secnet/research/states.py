@@ -11,12 +11,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from secnet.errors import InvalidInput
-from secnet.research.joins import _Keys, _dyad_rows, _panel_kind, _pool, _require, _state_rows, _table, _take, _take_all, _with
+from secnet.research.chain import DEMOCRACY_COLUMNS, NMC_COLUMNS, igo_dyad_columns, keep_columns, state_value_columns
+from secnet.research.joins import _Keys, _panel_kind, _require, _state_rows, _table, _take, _with, pandas_column
 from secnet.research.years import DataDir, last_complete_year
 
-NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
-DEMOCRACY_COLUMNS = ("v2x_polyarchy", "polity2", "xm_qudsest")
+__all__ = ["DEMOCRACY_COLUMNS", "IGO_STATE_COLUMNS", "NMC_COLUMNS", "add_democracy", "add_igos", "add_majors", "add_nmc"]
 IGO_STATE_COLUMNS = ("sum_igo_full", "sum_igo_associate", "sum_igo_observer", "sum_igo_anytype")
 
 
@@ -35,8 +34,7 @@ def add_igos(panel: pd.DataFrame, igos: pd.DataFrame | None = None, *, data_dir:
     if kind == "dyad":
         igos = _table(igos, "cow_igo_ndy", data_dir)
         _require(igos, ("ccode1", "ccode2", "year", "dyadigos"), "COW IGO dyad-year table")
-        rows = _dyad_rows(panel, "ccode", igos, mirror=True)
-        return _with(panel, {"dyadigos": _take(igos["dyadigos"], rows)})
+        return _with(panel, {k: pandas_column(v) for k, v in igo_dyad_columns(_Keys.of(panel), igos).items()})
     igos = _table(igos, "cow_igo_sy", data_dir)
     _require(igos, ("ccode", "year", *IGO_STATE_COLUMNS), "COW IGO state-year table")
     rows = _state_rows(_Keys.of(panel), "", igos)
@@ -47,25 +45,12 @@ def _add_state_values(
     panel: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str], verb: str
 ) -> pd.DataFrame:
     _panel_kind(panel, verb)
-    keys = _Keys.of(panel)
-    pool = _pool()
-    found = {side: pool.submit(_state_rows, keys, side, table) for side in keys.codes}  # both sides at once
-    jobs = {}
-    for side, future in found.items():
-        rows = future.result()
-        absent = rows < 0
-        jobs.update({f"{c}{side}": (table[c], rows, "Int64", None, absent) for c in columns})
-    return _with(panel, _take_all(jobs))
+    new = state_value_columns(_Keys.of(panel), table, columns)
+    return _with(panel, {name: pandas_column(values) for name, values in new.items()})
 
 
 def _keep(keep: Iterable[str] | str | None, known: Sequence[str], verb: str) -> list[str]:
-    if keep is None:
-        return list(known)
-    keep = [keep] if isinstance(keep, str) else list(keep)
-    unknown = [k for k in keep if k not in known]
-    if unknown:
-        raise InvalidInput(f"{verb}: unknown column(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    return keep
+    return keep_columns(keep, known, verb)
 
 
 def add_democracy(

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from secnet.errors import InvalidData, InvalidInput
-from secnet.research.data import read_peacesciencer
-from secnet.research.joins import _require
+from secnet.research.tables import column, column_names, reference_table, require as _require, whole_numbers
 from secnet.research.years import DataDir, Years, last_complete_year, parse_years
 
 
@@ -47,10 +46,10 @@ def system_spells(
     system: str = "cow",
     *,
     last_year: int | None = None,
-    states: pd.DataFrame | None = None,
+    states: Any = None,
     data_dir: DataDir = None,
-) -> pd.DataFrame:
-    """Membership spells of a state system: code, name, start, end (dates).
+):
+    """Membership spells of a state system as a pandas DataFrame: code, name, start, end (dates).
 
     Spells that run to December of the list's last year (2016-12-31 for COW
     v2016, 2017-12-31 for Gleditsch-Ward) are taken to continue to 31
@@ -60,39 +59,53 @@ def system_spells(
     ``gwcode, startdate, enddate`` layout), e.g. from
     :func:`secnet.research.readers.cow.read_cow_states`.
     """
+    import pandas as pd
+
+    sysm = _system(system)
+    codes, names, start, end = _spells(system, last_year, states, data_dir)
+    return pd.DataFrame({sysm.code: codes, sysm.state_name: names, "start": start, "end": end})
+
+
+def _spells(system: str, last_year: int | None, states: Any, data_dir: DataDir):
+    """(codes, names, start, end) of every membership spell: numpy arrays, dates as ``datetime64[D]``."""
     sysm = _system(system)
     last_year = last_complete_year() if last_year is None else int(last_year)
     if states is None:
-        states = read_peacesciencer("cow_states" if system == "cow" else "gw_states", data_dir)
+        states = reference_table("cow_states" if system == "cow" else "gw_states", data_dir)
     if system == "cow":
-        need = {"ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"}
-        _require(states, need, "COW state system table")
-        start = _dates(states["styear"], states["stmonth"], states["stday"])
-        end = _dates(states["endyear"], states["endmonth"], states["endday"])
-        name = states["statenme"] if "statenme" in states else pd.Series("", index=states.index)
+        _require(states, {"ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"},
+                 "COW state system table")
+        start, end = (_dates(*(whole_numbers(states, c, f"COW state system table: {c}") for c in group))
+                      for group in (("styear", "stmonth", "stday"), ("endyear", "endmonth", "endday")))
+        name_column = "statenme"
     else:
         _require(states, {"gwcode", "startdate", "enddate"}, "Gleditsch-Ward state table")
-        start = pd.to_datetime(states["startdate"]).to_numpy("datetime64[D]")
-        end = pd.to_datetime(states["enddate"]).to_numpy("datetime64[D]")
-        name = states["statename"] if "statename" in states else pd.Series("", index=states.index)
+        start, end = (_days(column(states, c)) for c in ("startdate", "enddate"))
+        name_column = "statename"
+    codes = whole_numbers(states, sysm.code, f"state system table: {sysm.code}")
+    n = codes.size
+    names = np.asarray(column(states, name_column), dtype=object) if name_column in column_names(states) \
+        else np.full(n, "", dtype=object)
     if (end < start).any():
-        bad = states.loc[end < start, sysm.code].tolist()
+        bad = codes[end < start].tolist()
         raise InvalidData(f"state system: a spell ends before it starts for {sysm.code} {bad}")
     end_year = end.astype("datetime64[Y]").astype(int) + 1970
     end_month = end.astype("datetime64[M]").astype(int) % 12 + 1
-    extend = (end_year == end_year.max()) & (end_month == 12)
+    extend = (end_year == end_year.max()) & (end_month == 12) if n else np.zeros(0, dtype=bool)
     end = np.where(extend, np.datetime64(f"{last_year}-12-31", "D"), end)
-    return pd.DataFrame(
-        {
-            sysm.code: states[sysm.code].to_numpy(np.int64),
-            sysm.state_name: np.asarray(name, dtype=object),
-            "start": start,
-            "end": end,
-        }
-    )
+    return codes, names, start, end
 
 
-def _dates(year: pd.Series, month: pd.Series, day: pd.Series) -> np.ndarray:
+def _days(values: np.ndarray) -> np.ndarray:
+    """Dates as ``datetime64[D]`` (text such as ``1816-01-01`` through pandas' parser)."""
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]")
+    import pandas as pd
+
+    return pd.to_datetime(values).to_numpy("datetime64[D]")
+
+
+def _dates(year, month, day) -> np.ndarray:
     y = np.asarray(year, dtype=np.int64)
     m = np.asarray(month, dtype=np.int64)
     d = np.asarray(day, dtype=np.int64)
@@ -123,12 +136,13 @@ class SystemMembership:
         return self.first_year + np.flatnonzero(self.present.any(axis=0))
 
 
-def _presence(spells: pd.DataFrame, code: str, name: str, first: int, last: int, system: str) -> SystemMembership:
-    codes, inverse = np.unique(spells[code].to_numpy(), return_inverse=True)
+def _presence(codes_in: np.ndarray, names_in: np.ndarray, start: np.ndarray, end: np.ndarray,
+              first: int, last: int, system: str) -> SystemMembership:
+    codes, inverse = np.unique(codes_in, return_inverse=True)
     names = np.empty(codes.size, dtype=object)
-    names[inverse] = spells[name].to_numpy()
-    start_y = _year_of(spells["start"].to_numpy("datetime64[D]"))
-    end_y = _year_of(spells["end"].to_numpy("datetime64[D]"))
+    names[inverse] = names_in
+    start_y = _year_of(start)
+    end_y = _year_of(end)
     n_years = last - first + 1
     lo = np.clip(start_y - first, 0, n_years)
     hi = np.clip(end_y - first + 1, 0, n_years)
@@ -137,41 +151,55 @@ def _presence(spells: pd.DataFrame, code: str, name: str, first: int, last: int,
     np.add.at(diff, (inverse[keep], lo[keep]), 1)
     np.add.at(diff, (inverse[keep], hi[keep]), -1)
     present = np.cumsum(diff[:, :-1], axis=1) > 0
-    return SystemMembership(system, codes, names, first, present, _false_dyads(spells, inverse, first, last))
+    return SystemMembership(system, codes, names, first, present, _false_dyads(inverse, start, end, first, last))
 
 
-def _false_dyads(spells: pd.DataFrame, sid: np.ndarray, first: int, last: int):
-    """(state, state, year-offset) of "false" dyad-years.
+def _false_dyads(sid: np.ndarray, start: np.ndarray, end: np.ndarray, first: int, last: int):
+    """(state, state, year-offset) of "false" dyad-years, sorted.
 
     Both states are members at some point in the year, but their spells never
     overlap on a day of it (Suriname enters on 25 November 1975, the Republic
     of Vietnam left on 30 April 1975). Only spells that cover part of a year
-    can make one, so only those pieces are compared.
+    can make one, so only those pieces (a spell's first and last year, cut to
+    the year) are compared, pairwise within each year.
     """
-    start = spells["start"].to_numpy("datetime64[D]")
-    end = spells["end"].to_numpy("datetime64[D]")
     sy, ey = _year_of(start), _year_of(end)
-    pieces = []
-    for year, lo, hi in ((sy, start, np.minimum(end, _dec31(sy))), (ey, np.maximum(start, _jan1(ey)), end)):
-        pieces.append(pd.DataFrame({"s": sid, "year": year, "lo": lo.astype(np.int64), "hi": hi.astype(np.int64)}))
-    piece = pd.concat(pieces).drop_duplicates()
-    piece = piece[(piece["year"] >= first) & (piece["year"] <= last)]
-    jan1 = _jan1(piece["year"].to_numpy()).astype(np.int64)
-    dec31 = _dec31(piece["year"].to_numpy()).astype(np.int64)
-    whole = (piece["lo"].to_numpy() <= jan1) & (piece["hi"].to_numpy() >= dec31)
-    full_years = set(zip(piece["s"][whole], piece["year"][whole], strict=True))
-    partial = piece[~whole]
-    partial = partial[[(s, y) not in full_years for s, y in zip(partial["s"], partial["year"], strict=True)]]
-    pairs = partial.merge(partial, on="year", suffixes=("1", "2"))
-    pairs = pairs[pairs["s1"] != pairs["s2"]]
-    overlap = np.maximum(pairs["lo1"], pairs["lo2"]) <= np.minimum(pairs["hi1"], pairs["hi2"])
-    any_overlap = overlap.groupby([pairs["s1"], pairs["s2"], pairs["year"]]).any()
-    false = any_overlap[~any_overlap].index
-    return (
-        false.get_level_values(0).to_numpy(np.int64),
-        false.get_level_values(1).to_numpy(np.int64),
-        false.get_level_values(2).to_numpy(np.int64) - first,
-    )
+    piece, _ = np.unique(np.stack([
+        np.concatenate([sid, sid]),
+        np.concatenate([sy, ey]),
+        np.concatenate([start, np.maximum(start, _jan1(ey))]).astype(np.int64),
+        np.concatenate([np.minimum(end, _dec31(sy)), end]).astype(np.int64),
+    ], axis=1).astype(np.int64), axis=0, return_index=True)  # (an index keeps numpy.ma unimported)
+    s, year, lo, hi = piece.T
+    inside = (year >= first) & (year <= last)
+    s, year, lo, hi = s[inside], year[inside], lo[inside], hi[inside]
+    whole = (lo <= _jan1(year).astype(np.int64)) & (hi >= _dec31(year).astype(np.int64))
+    width = int(year.max()) + 1 if year.size else 1
+    partial = ~whole & ~is_in(s * width + year, (s * width + year)[whole])
+    s, year, lo, hi = s[partial], year[partial], lo[partial], hi[partial]
+    order = np.argsort(year, kind="stable")
+    s, year, lo, hi = s[order], year[order], lo[order], hi[order]
+    # Every pair of pieces in the same year: piece i with each piece of its year's block.
+    block_start = np.searchsorted(year, year, side="left")
+    block_size = np.searchsorted(year, year, side="right") - block_start
+    i = np.repeat(np.arange(year.size), block_size)
+    j = np.repeat(block_start, block_size) + np.arange(i.size) - np.repeat(np.cumsum(block_size) - block_size, block_size)
+    pair = s[i] != s[j]
+    i, j = i[pair], j[pair]
+    overlap = np.maximum(lo[i], lo[j]) <= np.minimum(hi[i], hi[j])
+    keys = np.stack([s[i], s[j], year[i]], axis=1)
+    groups, group = np.unique(keys, axis=0, return_inverse=True)
+    any_overlap = np.bincount(group.ravel(), weights=overlap, minlength=len(groups)) > 0
+    false = groups[~any_overlap]
+    return false[:, 0].copy(), false[:, 1].copy(), false[:, 2] - first
+
+
+def is_in(values: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """``np.isin`` for integers by binary search (``np.isin`` imports numpy.ma, 20 ms, through ``np.unique``)."""
+    if of.size == 0:
+        return np.zeros(values.shape, dtype=bool)
+    of = np.sort(of)
+    return of[np.minimum(np.searchsorted(of, values), of.size - 1)] == values
 
 
 def _jan1(year: np.ndarray) -> np.ndarray:
@@ -187,7 +215,7 @@ def system_membership(
     years: Years = None,
     *,
     last_year: int | None = None,
-    states: pd.DataFrame | None = None,
+    states: Any = None,
     data_dir: DataDir = None,
 ) -> SystemMembership:
     """Who is in the state system in which year (the grid behind the panels).
@@ -218,29 +246,26 @@ def system_membership(
     return membership
 
 
-_MEMBERSHIP: dict[tuple, tuple[np.ndarray, SystemMembership]] = {}
+_MEMBERSHIP: dict[tuple, tuple[Any, SystemMembership]] = {}
 
 
-def _membership(system: str, last_year: int, states: pd.DataFrame | None, data_dir: DataDir) -> SystemMembership:
+def _membership(system: str, last_year: int, states: Any, data_dir: DataDir) -> SystemMembership:
     """The full membership grid; kept per data directory for the shipped lists."""
     key = None
     if states is None:
-        name = "cow_states" if system == "cow" else "gw_states"
-        table = read_peacesciencer(name, data_dir)
-        codes = table[_system(system).code].to_numpy()
-        # Keyed on the (cached, read-only) table's buffer; the entry keeps the
-        # array alive so that the address cannot be reused by another table.
-        key = (system, last_year, codes.__array_interface__["data"][0], len(table))
+        table = reference_table("cow_states" if system == "cow" else "gw_states", data_dir)
+        # Keyed on the (cached, read-only) Arrow table; the entry keeps it alive
+        # so that its id cannot be reused by another table.
+        key = (system, last_year, id(table), table.num_rows)
         states = table
         cached = _MEMBERSHIP.get(key)
         if cached is not None:
             return _copy_membership(cached[1])
-    sysm = _system(system)
-    spells = system_spells(system, last_year=last_year, states=states, data_dir=data_dir)
-    first = int(_year_of(spells["start"].to_numpy("datetime64[D]")).min())
-    membership = _presence(spells, sysm.code, sysm.state_name, first, last_year, system)
+    codes, names, start, end = _spells(system, last_year, states, data_dir)
+    first = int(_year_of(start).min())
+    membership = _presence(codes, names, start, end, first, last_year, system)
     if key is not None:
-        _MEMBERSHIP[key] = (codes, membership)
+        _MEMBERSHIP[key] = (states, membership)
         return _copy_membership(membership)
     return membership
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from secnet.errors import InvalidData, InvalidInput, SecnetError
-from secnet.research.data import read_peacesciencer
+from secnet.research.tables import Masked, column, column_names
 from secnet.research.years import SECNET_FIRST_YEAR
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 _ATOP = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 _COW = ("cow_defense", "cow_neutral", "cow_nonagg", "cow_entente")
@@ -38,6 +41,7 @@ def load_alliances(
       ``secnet_consult``...), covering 1949 to the current year unless its
       ``attrs["coverage"]`` says otherwise.
     """
+    from secnet.research.data import read_peacesciencer
     from secnet.research.readers.atop import read_atop_dyad_years
     from secnet.research.readers.cow import read_cow_alliance_dyad_years
 
@@ -77,6 +81,8 @@ def valued_alliances(table: pd.DataFrame) -> pd.DataFrame:
 
     A dyad-year listed more than once keeps its highest level.
     """
+    import pandas as pd
+
     c1, c2, year, level = _levels(table)
     out = pd.DataFrame({"ccode1": c1, "ccode2": c2, "year": year, "level": level})
     if out.duplicated(["ccode1", "ccode2", "year"]).any():
@@ -84,19 +90,30 @@ def valued_alliances(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _levels(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    columns = set(table.columns)
+def _levels(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(ccode1, ccode2, year, level) arrays of a dyad-year alliance table (pandas or Arrow; see :func:`valued_alliances`)."""
+    columns = set(column_names(table))
     if not {"ccode1", "ccode2", "year"} <= columns:
         raise InvalidData("alliance table: needs ccode1, ccode2 and year columns")
 
-    def flag(name: str) -> np.ndarray:
-        values = table[name]
+    def numbers(name: str) -> np.ndarray:
+        """The column as numbers, missing or unreadable values as 0."""
+        values = column(table, name)
+        if isinstance(values, Masked):
+            return np.where(values.mask, 0, values.data)
         if values.dtype.kind in "iub":
-            return values.to_numpy() > 0
-        return pd.to_numeric(values, errors="coerce").fillna(0).to_numpy() > 0
+            return values
+        if values.dtype.kind != "f":
+            import pandas as pd
+
+            values = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64)
+        return np.nan_to_num(values, nan=0.0)
+
+    def flag(name: str) -> np.ndarray:
+        return numbers(name) > 0
 
     if "level" in columns:
-        level = pd.to_numeric(table["level"], errors="coerce").fillna(0).to_numpy()
+        level = numbers("level")
         if ((level < 0) | (level > 3) | (level != np.round(level))).any():
             raise InvalidData("alliance table: level must be 0, 1, 2 or 3")
     elif set(_ATOP) <= columns:
@@ -118,17 +135,19 @@ def _levels(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             "nonaggression, entente) or secnet (secnet_defence) columns"
         )
     return (
-        _int_column(table["ccode1"], "ccode1"),
-        _int_column(table["ccode2"], "ccode2"),
-        _int_column(table["year"], "year"),
+        _int_column(table, "ccode1"),
+        _int_column(table, "ccode2"),
+        _int_column(table, "year"),
         np.asarray(level, dtype=np.int8),
     )
 
 
-def _int_column(column: pd.Series, name: str) -> np.ndarray:
-    if column.hasnans:
+def _int_column(table: Any, name: str) -> np.ndarray:
+    values = column(table, name)
+    if isinstance(values, Masked) or (values.dtype.kind == "f" and np.isnan(values).any()) or \
+            (values.dtype.kind == "O" and any(v is None for v in values)):
         raise InvalidData(f"alliance table: {name} has missing values")
     try:
-        return column.to_numpy(np.int64)
+        return np.asarray(values, dtype=np.int64)
     except (TypeError, ValueError) as exc:
         raise InvalidData(f"alliance table: {name} must be whole numbers") from exc
