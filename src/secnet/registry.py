@@ -19,10 +19,12 @@ Rows are plain dicts with at least ``actor_id``, ``name``, ``iso3``,
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -30,17 +32,16 @@ from . import store
 from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
 from .ingest.dataset import dataset_digest, load_dataset
 from .model import vocab
-from .model.dates import FuzzyDate, NotAfter, Window, bounds, precision
+from .model.dates import FuzzyDate, NotAfter, Window
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
+from .prepared import ROW_COLUMNS, prepare
 
 if TYPE_CHECKING:  # pandas is imported where tables are built: a CLI call that needs none starts faster
     import pandas as pd
 
-ROW_COLUMNS = [
-    "arrangement_id", "actor_id", "name", "kind", "iso3", "cow_code", "cow_abb",
-    "role", "category", "start", "end", "start_precision", "end_precision", "certain", "sources", "note", "key",
-]
 
+
+_T = TypeVar("_T")
 
 #: Arrangement kinds whose parent's members take part in them too (see ``Registry.participants``).
 INHERITING_KINDS = frozenset({"partnership_framework", "consultative_body"})
@@ -85,30 +86,29 @@ class Snapshot:
 
 
 class Registry:
-    """An in-memory registry over one :class:`Dataset`."""
+    """An in-memory registry over one :class:`Dataset`.
 
-    def __init__(self, dataset: Dataset, *, origin: str = ""):
+    ``previous``: a registry over a dataset that shares most of its records with
+    this one (the one a server served before a write); what it prepared for the
+    records both share is reused (:mod:`secnet.prepared`), and the answers are
+    the same as without it. Each registry keeps its own caches: a new snapshot
+    starts empty and shares nothing mutable with the one it replaces.
+    """
+
+    def __init__(self, dataset: Dataset, *, origin: str = "", previous: Registry | None = None):
         self.dataset = dataset
         self.origin = origin
         self.actors: dict[str, Actor] = dataset.actors
         self.arrangements: dict[str, Arrangement] = dataset.arrangements
         self.sources: dict[str, Source] = dataset.sources
-        self._parts: list[Participation] = dataset.participations()
-        n = len(self._parts)
-        b = np.array([bounds(p.start, p.end) for p in self._parts], dtype=np.int64).reshape(n, 4)
-        self._s0, self._s1, self._e0, self._e1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
-        by_arr: dict[str, list[int]] = defaultdict(list)
-        by_actor: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(self._parts):
-            by_arr[p.arrangement].append(i)
-            by_actor[p.actor].append(i)
-        self._by_arr = {k: np.array(v, dtype=np.int64) for k, v in by_arr.items()}
-        self._by_actor = {k: np.array(v, dtype=np.int64) for k, v in by_actor.items()}
-        self._children: dict[str, list[str]] = defaultdict(list)
-        for a in self.arrangements.values():
-            if a.parent:
-                self._children[a.parent].append(a.id)
-        self._static = [self._static_row(p) for p in self._parts]
+        self.prepared = prep = prepare(dataset, previous.prepared if previous is not None else None)
+        self._parts: list[Participation] = prep.parts
+        self._s0, self._s1, self._e0, self._e1 = prep.s0, prep.s1, prep.e0, prep.e1
+        self._by_arr, self._by_actor, self._children = prep.by_arr, prep.by_actor, prep.children
+        self._static = prep.static
+        self._memo_lock = threading.Lock()
+        self._participants_memo: dict[tuple[str, Window], tuple[dict, ...]] = {}
+        self._roster_memo: dict[Window, dict[str, tuple[tuple[str, str], ...]]] = {}
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
@@ -116,6 +116,18 @@ class Registry:
         import pandas as pd
 
         return pd.DataFrame(self._static, columns=[c for c in ROW_COLUMNS if c not in ("cow_code", "cow_abb", "certain")])
+
+    def _memo(self, memo: dict, limit: int, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()``, remembered in ``memo`` (one of this registry's own) under ``key``; the oldest entry
+        goes when ``limit`` is reached. A registry never changes, and analytics ask the same date repeatedly."""
+        hit = memo.get(key)
+        if hit is None:
+            hit = compute()
+            with self._memo_lock:
+                if len(memo) >= limit:
+                    del memo[next(iter(memo))]
+                memo[key] = hit
+        return hit
 
     # --- construction ---------------------------------------------------------------
 
@@ -177,25 +189,6 @@ class Registry:
         return out
 
     # --- rows -------------------------------------------------------------------------
-
-    def _static_row(self, p: Participation) -> dict:
-        a = self.actors.get(p.actor)
-        return {
-            "arrangement_id": p.arrangement,
-            "actor_id": p.actor,
-            "name": a.name if a else p.actor,
-            "kind": a.kind if a else None,
-            "iso3": a.iso3 if a else None,
-            "role": p.role,
-            "category": p.category,
-            "start": str(p.start),
-            "end": None if p.end is None else str(p.end),
-            "start_precision": p.start.precision,  # day | month | year | not_after ("[..2014]": by 2014)
-            "end_precision": precision(p.end),
-            "sources": list(p.sources),
-            "note": p.note,
-            "key": p.key,
-        }
 
     def _select(self, idx: np.ndarray, w: Window) -> tuple[np.ndarray, np.ndarray]:
         """Of the participations ``idx``, those possibly in effect in ``w``, and which of them certainly."""
@@ -289,8 +282,10 @@ class Registry:
         aid = self.arrangement_id(arrangement)
         return [dict(r) for r in self._participants(aid, window(at))]
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - a Registry never changes, and analytics ask the same date repeatedly
     def _participants(self, aid: str, w: Window) -> tuple[dict, ...]:
+        return self._memo(self._participants_memo, 4096, (aid, w), lambda: self._participants_at(aid, w))
+
+    def _participants_at(self, aid: str, w: Window) -> tuple[dict, ...]:
         rows = self._rows(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
         for r in rows:
             r["inherited_from"] = None
@@ -313,8 +308,10 @@ class Registry:
         """
         return self._roster(window(at))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - a Registry never changes
     def _roster(self, w: Window) -> dict[str, tuple[tuple[str, str], ...]]:
+        return self._memo(self._roster_memo, 256, w, lambda: self._roster_at(w))
+
+    def _roster_at(self, w: Window) -> dict[str, tuple[tuple[str, str], ...]]:
         sel, _ = self._select(np.arange(len(self._parts), dtype=np.int64), w)
         own: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for i in sel.tolist():
@@ -518,51 +515,3 @@ def load(path=None, *, db: str | None = None, engine=None, force: bool = False) 
     origin = "shipped" if path is None else f"path:{path}"
     store.write_dataset(engine, ds, origin=origin, digest=dataset_digest(path), force=force)
     return ds
-
-
-def _obligation_text(o, founded: FuzzyDate) -> str:
-    """One obligation in a line: ``collective_defence (binding) member->member between AUS, NZL Art. IV from 1986-08-11``.
-
-    The start is left out when it is the arrangement's founding date (it says nothing new).
-    """
-    starts_later = o.start is not None and str(o.start) != str(founded)
-    return (f"{o.type} ({'binding' if o.binding else 'political'}) {o.from_role}->{o.to_role}"
-            + (f" between {', '.join(o.parties)}" if o.parties else "") + (f" {o.article}" if o.article else "")
-            + (f" from {o.start}" if starts_later else "") + (f" until {o.end}" if o.end else ""))
-
-
-def describe(r: Registry, ident: str, at: object = None) -> dict:
-    """One record for an actor or an arrangement (both, for an organisation that is both)."""
-    out: dict = {}
-    try:
-        arr = r.arrangement(ident)
-        out.update({
-            "id": arr.id, "name": arr.name, "type": "arrangement", "kind": arr.kind, "relation": arr.relation,
-            "parent": arr.parent, "founded": str(arr.founded), "ended": None if arr.ended is None else str(arr.ended),
-            "aliases": arr.aliases, "issue_areas": arr.issue_areas, "regions": arr.regions,
-            "obligations": [_obligation_text(o, arr.founded) for o in arr.obligations],
-            "members_now": len({m["actor_id"] for m in r.members(arr.id, at=at)}),
-            "children": r.descendants(arr.id), "sources": arr.sources + arr.founded_sources, "note": arr.note,
-        })
-    except UnknownArrangement:
-        pass
-    try:
-        actor = r.actor(ident)
-    except UnknownActor:
-        if not out:
-            raise UnknownId(ident, [*r.arrangements, *r.actors]) from None
-        return out
-    w = window(at)
-    spell = actor.cow_at(w.lo)
-    record = {
-        "id": actor.id, "name": actor.name, "type": "actor", "kind": actor.kind, "iso3": actor.iso3,
-        "cow_code": spell.code if spell else None, "cow_abb": spell.abb if spell else None,
-        "aliases": actor.aliases, "regions": actor.regions,
-        "arrangements_now": sorted({x["arrangement_id"] for x in r.arrangements_of(actor.id, at=at)}),
-        "sources": actor.sources, "note": actor.note,
-    }
-    if out:
-        out.update({f"actor_{k}": v for k, v in record.items() if k not in ("id", "name")})
-        out["type"] = "arrangement+actor"
-        return out
-    return record

@@ -162,7 +162,7 @@ class LiveRegistry:
                         records[ident] = found
                 parts[name] = records
             origin = store.get_meta(self.engine).get("origin", "")
-            return target, Registry(Dataset.model_construct(**parts), origin=origin)
+            return target, Registry(Dataset.model_construct(**parts), origin=origin, previous=old)
         return None
 
 
