@@ -32,7 +32,7 @@ from . import store
 from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
 from .ingest.dataset import dataset_digest, load_dataset
 from .model import vocab
-from .model.dates import FuzzyDate, NotAfter, Window
+from .model.dates import Window
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
 from .prepared import ROW_COLUMNS, prepare
 
@@ -78,7 +78,7 @@ class Snapshot:
     @cached_property
     def rows(self) -> list[dict]:
         """Every participation in effect, as dicts (see :data:`ROW_COLUMNS`)."""
-        return self.registry._rows(np.arange(len(self.registry._parts), dtype=np.int64), self.at)
+        return self.registry.rows_at(np.arange(len(self.registry._parts), dtype=np.int64), self.at)
 
     def table(self) -> pd.DataFrame:
         """The same as a DataFrame, built without a Python loop over rows."""
@@ -206,7 +206,9 @@ class Registry:
             out[aid] = (spell.code, spell.abb) if spell else (None, None)
         return out
 
-    def _rows(self, idx: np.ndarray, w: Window) -> list[dict]:
+    def rows_at(self, idx: np.ndarray, w: Window) -> list[dict]:
+        """Rows (:data:`ROW_COLUMNS`) of the participations at positions ``idx`` of :attr:`prepared` that are
+        possibly in effect in ``w``, sorted by arrangement, name and start."""
         if idx.size == 0:
             return []
         sel, certain = self._select(idx, w)
@@ -250,9 +252,9 @@ class Registry:
         idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
         if role is not None:
             check_role(role)
-            rows = self._rows(idx, window(at))
+            rows = self.rows_at(idx, window(at))
             return [r for r in rows if r["role"] == role]
-        return [r for r in self._rows(idx, window(at)) if r["category"] == "member"]
+        return [r for r in self.rows_at(idx, window(at)) if r["category"] == "member"]
 
     def partners(self, arrangement: str, at: object = None) -> list[dict]:
         """Actors in a partner-type role in ``arrangement`` or any child framework, not members of it.
@@ -267,7 +269,7 @@ class Registry:
         for fid in [aid, *self.descendants(aid)]:
             idx = self._by_arr.get(fid, np.empty(0, dtype=np.int64))
             out.extend(
-                r for r in self._rows(idx, w)
+                r for r in self.rows_at(idx, w)
                 if vocab.ROLES[r["role"]] in vocab.PARTNER_CATEGORIES and r["actor_id"] not in member_ids
             )
         return out
@@ -286,7 +288,7 @@ class Registry:
         return self._memo(self._participants_memo, 4096, (aid, w), lambda: self._participants_at(aid, w))
 
     def _participants_at(self, aid: str, w: Window) -> tuple[dict, ...]:
-        rows = self._rows(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
+        rows = self.rows_at(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
         for r in rows:
             r["inherited_from"] = None
         arr = self.arrangements[aid]
@@ -331,7 +333,7 @@ class Registry:
     def arrangements_of(self, actor: str, at: object = None) -> list[dict]:
         """Every participation of ``actor`` in effect at ``at``, with the arrangement's name and kind."""
         aid = self.actor_id(actor)
-        rows = self._rows(self._by_actor.get(aid, np.empty(0, dtype=np.int64)), window(at))
+        rows = self.rows_at(self._by_actor.get(aid, np.empty(0, dtype=np.int64)), window(at))
         for r in rows:
             arr = self.arrangements[r["arrangement_id"]]
             r["arrangement_name"], r["arrangement_kind"], r["relation"] = arr.name, arr.kind, arr.relation
@@ -343,37 +345,9 @@ class Registry:
         An exit and an entry of the same actor on the same date become one
         ``changed`` event (e.g. Finland: applicant -> member on 2023-04-04).
         """
-        aid = self.arrangement_id(arrangement)
-        arr = self.arrangements[aid]
-        events: list[dict] = [_event(arr.founded, "founded", None, None, arr.sources + arr.founded_sources, arr.name)]
-        idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64)).tolist()
-        starts = {(self._parts[i].actor, str(self._parts[i].start)): i for i in idx}
-        merged_starts: set[int] = set()
-        for i in idx:
-            p = self._parts[i]
-            name = self._static[i]["name"]
-            if p.end is not None and not (arr.ended is not None and p.end == arr.ended):
-                j = starts.get((p.actor, str(p.end)))
-                if j is not None and j not in merged_starts:
-                    q = self._parts[j]
-                    merged_starts.add(j)
-                    ev = _event(p.end, "changed", p.actor, q.role, list(dict.fromkeys(p.sources + q.sources)), name)
-                    ev["from_role"] = p.role
-                    events.append(ev)
-                else:
-                    events.append(_event(p.end, "left", p.actor, p.role, p.sources, name))
-        for i in idx:
-            if i in merged_starts:
-                continue
-            p = self._parts[i]
-            events.append(_event(p.start, "joined", p.actor, p.role, p.sources, self._static[i]["name"]))
-        if arr.ended is not None:
-            events.append(_event(arr.ended, "ended", None, None, arr.sources, arr.name))
-        order = {"founded": 0, "left": 1, "changed": 2, "joined": 3, "ended": 4}
-        events.sort(key=lambda e: (e["_first"], order[e["event"]], e["name"] or ""))
-        for e in events:
-            del e["_first"]
-        return events
+        from .changes import history
+
+        return history(self, arrangement)
 
     def diff(self, arrangement: str | None, from_: object, to: object) -> list[dict]:
         """What changed between two dates: joins, exits and role changes, per arrangement.
@@ -382,37 +356,9 @@ class Registry:
         open: a member "by 2014" (``[..2014]``) possibly held at 2010 and surely at
         2015 is reported as ``joined`` with ``certain: false``, never silently left out.
         """
-        w0, w1 = diff_windows(from_, to)
-        arrs = [self.arrangement_id(arrangement)] if arrangement else sorted(self.arrangements)
-        out = []
-        for aid in arrs:
-            idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
-            before: dict[str, set[str]] = defaultdict(set)
-            after: dict[str, set[str]] = defaultdict(set)
-            sure_before: dict[str, set[str]] = defaultdict(set)
-            sure_after: dict[str, set[str]] = defaultdict(set)
-            names: dict[str, str] = {}
-            for rows, roles, sure in ((self._rows(idx, w0), before, sure_before), (self._rows(idx, w1), after, sure_after)):
-                for r in rows:
-                    roles[r["actor_id"]].add(r["role"])
-                    if r["certain"]:
-                        sure[r["actor_id"]].add(r["role"])
-                    names[r["actor_id"]] = r["name"]
-            for actor in sorted(set(before) | set(after), key=lambda a: names[a]):
-                b, a = before.get(actor, set()), after.get(actor, set())
-                sb, sa = sure_before.get(actor, set()), sure_after.get(actor, set())
-                if b == a and sb == sa:
-                    continue
-                if b == a:  # the same roles possibly held at both dates, but only one of them for sure
-                    b, a = sb, sa
-                change = "joined" if not b else "left" if not a else "role_changed"
-                out.append({
-                    "arrangement_id": aid, "actor_id": actor, "name": names[actor], "change": change,
-                    "from_roles": sorted(b), "to_roles": sorted(a),
-                    # certain: the state at both dates is known, not left open by an imprecise or "[..X]" date
-                    "certain": before.get(actor, set()) == sb and after.get(actor, set()) == sa,
-                })
-        return out
+        from .changes import diff
+
+        return diff(self, arrangement, from_, to)
 
     def search(self, text: str, limit: int = 50) -> list[dict]:
         """Actors, arrangements and sources whose id, name, aliases or title contain ``text``."""
@@ -485,14 +431,6 @@ class Registry:
             rows.append({"fact": what, "source_id": sid, "title": s.title, "publisher": s.publisher,
                          "url": s.url, "date": None if s.date is None else str(s.date), "kind": s.kind})
         return rows
-
-
-def _event(date: FuzzyDate | NotAfter, event: str, actor: str | None, role: str | None, sources: list[str], name: str) -> dict:
-    """One history event. A "not later than" date (``[..2014]``, precision ``not_after``)
-    is placed at its upper bound, where it is known to have happened: "by 2014"."""
-    return {"date": str(date), "precision": date.precision, "label": date.label,
-            "_first": date.last if isinstance(date, NotAfter) else date.first, "event": event, "actor_id": actor,
-            "name": name, "role": role, "from_role": None, "sources": list(sources)}
 
 
 def check_role(role: str) -> None:
