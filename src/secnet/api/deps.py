@@ -18,7 +18,15 @@ Readers never wait for a new snapshot:
 - each request compares ``data_version`` with the served one (one indexed
   read), so writes by other processes are seen too: the first request to
   notice builds the snapshot, and requests arriving meanwhile are answered from
-  the old one.
+  the old one;
+- building it is cheap: the new :class:`~secnet.registry.Registry` reuses what
+  the old one prepared for every arrangement the writes did not touch
+  (:mod:`secnet.prepared`);
+- whether a snapshot's dataset passes every rule is remembered with it
+  (:meth:`LiveRegistry.passes`: checked in full once, then carried over, since
+  a snapshot built from one that passes passes if
+  :func:`~secnet.model.rules.check_changed` finds nothing), so a write starting
+  from it checks only what it changes (:meth:`LiveRegistry.dataset_at`).
 
 Findings are cached per snapshot (:mod:`secnet.findings.cache`), so a swap
 starts a fresh cache and the old one goes with the old snapshot.
@@ -27,6 +35,7 @@ starts a fresh cache and the old one goes with the old snapshot.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -37,6 +46,7 @@ from sqlalchemy.engine import Engine
 
 from .. import store
 from ..errors import InvalidInput
+from ..model import rules
 from ..model.entities import Dataset
 from ..registry import Registry, window
 
@@ -54,6 +64,7 @@ class LiveRegistry:
         self._snapshot: tuple[int | None, Registry | None] = (None, None)
         self._writes = 0  # writes of this server under way: each builds the snapshot with its change itself
         self._count = threading.Lock()
+        self._passes: weakref.WeakKeyDictionary[Registry, bool] = weakref.WeakKeyDictionary()  # see passes()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -90,12 +101,20 @@ class LiveRegistry:
         return registry is not None and store.data_version(self.engine) == version
 
     def dataset_at(self, version: int) -> Dataset | None:
-        """The served dataset if it is the database's content at ``version`` (else None): lets a write skip
-        reading the whole database (:mod:`secnet.edits`, ``base=``)."""
+        """The served dataset if it is the database's content at ``version`` and passes every rule (else None):
+        lets a write skip reading the whole database and check only what it changes (:mod:`secnet.edits`, ``base=``)."""
         served, registry = self._snapshot
         if self._loader is not None or registry is None or served != version:
             return None  # a loader's registry (e.g. from YAML) is not the database's content
-        return registry.dataset
+        return registry.dataset if self.passes(registry) else None
+
+    def passes(self, registry: Registry) -> bool:
+        """Whether ``registry``'s dataset passes every rule of :mod:`secnet.model.rules`: checked in full the
+        first time it is asked (the first write after a start or a full read), then remembered per snapshot."""
+        known = self._passes.get(registry)
+        if known is None:
+            known = self._passes[registry] = next(rules.check(registry.dataset), None) is None
+        return known
 
     def current(self) -> Registry:
         """For a reader: the newest snapshot, built now unless another request is building it or a write of this
@@ -162,7 +181,11 @@ class LiveRegistry:
                         records[ident] = found
                 parts[name] = records
             origin = store.get_meta(self.engine).get("origin", "")
-            return target, Registry(Dataset.model_construct(**parts), origin=origin, previous=old)
+            ds = Dataset.model_construct(**parts)
+            new = Registry(ds, origin=origin, previous=old)
+            if self._passes.get(old):  # then only what changed needs a look; else unknown until a write asks
+                self._passes[new] = next(rules.check_changed(old.dataset, ds), None) is None
+            return target, new
         return None
 
 
