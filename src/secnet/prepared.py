@@ -16,11 +16,12 @@ kept per arrangement and reused:
   arrangement's children.
 
 ``prepare(dataset, previous)`` takes a block over from ``previous`` when its
-arrangement is the very same object and every one of its participations'
-actors is the same object as when the block was made. Records are frozen, so
-the same object means the same content, and the result always equals a fresh
-``prepare(dataset)``; a server applying a write (which replaces only the
-records it touched, :mod:`secnet.api.deps`) rebuilds only those blocks.
+arrangement is the very same object and none of the actors its participations
+name is a different object (or missing) in ``dataset`` than in ``previous``'s
+dataset. Records are frozen, so the same object means the same content, and
+the result always equals a fresh ``prepare(dataset)``; a server applying a
+write (which replaces only the records it touched, :mod:`secnet.api.deps`)
+rebuilds only those blocks.
 """
 
 from __future__ import annotations
@@ -63,26 +64,20 @@ def static_row(p: Participation, a: Actor | None) -> dict:
 
 @dataclass(frozen=True, eq=False)
 class Block:
-    """One arrangement's participations made ready: ``parts``, their ``bounds`` and ``static`` rows, and the
-    ``arrangement`` and ``actors`` (one per participation, None for an unknown id) they were made from."""
+    """One arrangement's participations made ready: their ``bounds`` and ``static`` rows, made from
+    ``arrangement`` and the actors (by id: ``actor_ids``) of the dataset it was made in."""
 
     arrangement: Arrangement
-    actors: tuple[Actor | None, ...]
+    actor_ids: frozenset[str]
     bounds: np.ndarray
     static: tuple[dict, ...]
 
     @classmethod
     def make(cls, arr: Arrangement, actors: dict[str, Actor]) -> Block:
         parts = arr.participations
-        who = tuple(actors.get(p.actor) for p in parts)
         b = np.array([bounds(p.start, p.end) for p in parts], dtype=np.int64).reshape(len(parts), 4)
         b.flags.writeable = False  # shared by every snapshot that reuses the block
-        return cls(arr, who, b, tuple(static_row(p, a) for p, a in zip(parts, who)))
-
-    def fits(self, arr: Arrangement, actors: dict[str, Actor]) -> bool:
-        """Whether this block is ``arr``'s in a dataset with ``actors``: the same objects it was made from."""
-        return arr is self.arrangement and all(
-            actors.get(p.actor) is a for p, a in zip(arr.participations, self.actors))
+        return cls(arr, frozenset(p.actor for p in parts), b, tuple(static_row(p, actors.get(p.actor)) for p in parts))
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +91,7 @@ class Prepared:
     """
 
     blocks: dict[str, Block]
+    actors: dict[str, Actor]
     parts: list[Participation]
     s0: np.ndarray
     s1: np.ndarray
@@ -110,18 +106,25 @@ class Prepared:
 def prepare(ds: Dataset, previous: Prepared | None = None) -> Prepared:
     """``ds`` made ready for queries, taking over the blocks of ``previous`` that still fit (see the module docstring)."""
     old = previous.blocks if previous is not None else {}
+    changed: set[str] = set()  # actors that are not the same object as when previous's blocks were made
+    if previous is not None:
+        before = previous.actors
+        changed = {k for k, a in ds.actors.items() if before.get(k) is not a} | (before.keys() - ds.actors.keys())
     blocks: dict[str, Block] = {}
     for aid, arr in ds.arrangements.items():
         block = old.get(aid)
-        blocks[aid] = block if block is not None and block.fits(arr, ds.actors) else Block.make(arr, ds.actors)
+        fits = block is not None and block.arrangement is arr and block.actor_ids.isdisjoint(changed)
+        blocks[aid] = block if fits else Block.make(arr, ds.actors)
     parts = [p for arr in ds.arrangements.values() for p in arr.participations]
     b = np.concatenate([blk.bounds for blk in blocks.values()]) if blocks else np.empty((0, 4), dtype=np.int64)
+    every = np.arange(len(parts), dtype=np.int64)
+    every.flags.writeable = False
     by_arr: dict[str, np.ndarray] = {}
     start = 0
     for aid, blk in blocks.items():
         k = len(blk.static)
         if k:
-            by_arr[aid] = np.arange(start, start + k, dtype=np.int64)
+            by_arr[aid] = every[start:start + k]
         start += k
     by_actor: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(parts):
@@ -131,7 +134,7 @@ def prepare(ds: Dataset, previous: Prepared | None = None) -> Prepared:
         if arr.parent:
             children[arr.parent].append(arr.id)
     return Prepared(
-        blocks=blocks, parts=parts, s0=b[:, 0], s1=b[:, 1], e0=b[:, 2], e1=b[:, 3],
+        blocks=blocks, actors=ds.actors, parts=parts, s0=b[:, 0], s1=b[:, 1], e0=b[:, 2], e1=b[:, 3],
         static=[row for blk in blocks.values() for row in blk.static],
         by_arr=by_arr, by_actor={k: np.array(v, dtype=np.int64) for k, v in by_actor.items()}, children=dict(children),
     )

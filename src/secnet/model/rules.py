@@ -90,8 +90,9 @@ def check_changed(old: Dataset, new: Dataset) -> Iterator[Problem]:
     for aid, actor in new.actors.items():
         if old.actors.get(aid) is not actor or not gone_sources.isdisjoint(actor.sources):
             yield from _check_actor(new, actor)
+    gone = gone_sources or gone_actors or gone_arrangements
     for aid, arr in new.arrangements.items():
-        if old.arrangements.get(aid) is not arr or _refers_to(arr, gone_sources, gone_actors, gone_arrangements):
+        if old.arrangements.get(aid) is not arr or (gone and _refers_to(arr, gone_sources, gone_actors, gone_arrangements)):
             yield from _check_arrangement(new, arr)
     yield from _check_parent_cycles(new)
 
