@@ -60,8 +60,9 @@ def edit(draw, ds: Dataset) -> Dataset:
         return _with(ds, coll, ident, getattr(ds, coll)[ident].model_copy())
     if kind == "source":
         action = draw(st.sampled_from(["change", "delete", "add"]))
-        if action == "delete":
+        if action == "delete" and len(sids) > 1:  # (the last one stays, so that there is always one to pick)
             return _with(ds, "sources", _pick(draw, sids), None)
+        action = "change" if action == "delete" else action
         sid = _pick(draw, sids) if action == "change" else draw(st.sampled_from(["new-src", "other-src"]))
         old = ds.sources.get(sid) or Source(id=sid, title="T", publisher="P", url="https://www.nato.int/")
         url = draw(st.sampled_from(URLS))
@@ -73,8 +74,9 @@ def edit(draw, ds: Dataset) -> Dataset:
         return _with(ds, "sources", sid, new)
     if kind == "actor":
         action = draw(st.sampled_from(["change", "delete", "add"]))
-        if action == "delete":
+        if action == "delete" and len(ds.actors) > 1:
             return _with(ds, "actors", _pick(draw, ds.actors), None)
+        action = "change" if action == "delete" else action
         aid = _pick(draw, ds.actors) if action == "change" else draw(st.sampled_from(ACTOR_IDS))
         base = ds.actors.get(aid) or next(iter(ds.actors.values()))
         new = base.model_copy(update={
@@ -87,7 +89,7 @@ def edit(draw, ds: Dataset) -> Dataset:
     if kind == "arrangement":
         action = draw(st.sampled_from(["change", "change", "delete"]))
         arr_id = _pick(draw, ds.arrangements)
-        if action == "delete":
+        if action == "delete" and len(ds.arrangements) > 1:
             return _with(ds, "arrangements", arr_id, None)
         old = ds.arrangements[arr_id]
         new = old.model_copy(update={
