@@ -151,6 +151,18 @@ def test_the_incremental_check_finds_what_the_full_check_finds(mini_ds, data):
             base = new
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_on_the_shipped_dataset_too(shipped, data):
+    base = shipped.dataset  # about 1,600 participations and every kind of source host; it passes (the loader checks)
+    for _ in range(data.draw(st.integers(1, 3), label="steps")):
+        new = data.draw(edit(base), label="edit")
+        full = list(rules.check(new))
+        assert list(rules.check_changed(base, new)) == full
+        if not full:
+            base = new
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_registry_built_from_the_previous_one_is_the_same_as_one_built_afresh(mini_ds, data):
