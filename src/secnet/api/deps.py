@@ -11,10 +11,12 @@ Readers never wait for a new snapshot:
   so no reader is the one that notices the write and builds the snapshot;
 - the next snapshot is built beside the served one and swapped in with one
   assignment; a reader holds no lock and keeps the snapshot it started with;
-- it is built *incrementally*: the ``edit_log`` says which records the writes
-  since the served version touched, only those are read back, and the rest of
-  the dataset is shared with the old snapshot. A gap in the log (a
-  ``secnet load``) means a full read instead;
+- it is built *incrementally*: a write of this server hands over the dataset
+  it left (:meth:`LiveRegistry.committed`), which shares every record it did
+  not touch with the served one; for writes by other processes, the
+  ``edit_log`` says which records the writes since the served version touched,
+  only those are read back, and the rest of the dataset is shared with the old
+  snapshot. A gap in the log (a ``secnet load``) means a full read instead;
 - each request compares ``data_version`` with the served one (one indexed
   read), so writes by other processes are seen too: the first request to
   notice builds the snapshot, and requests arriving meanwhile are answered from
@@ -45,6 +47,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 
 from .. import store
+from ..edits import EDITED
 from ..errors import InvalidInput
 from ..model import rules
 from ..model.entities import Dataset
@@ -65,6 +68,7 @@ class LiveRegistry:
         self._writes = 0  # writes of this server under way: each builds the snapshot with its change itself
         self._count = threading.Lock()
         self._one_write = threading.Lock()  # a write of this server and the snapshot it builds, one at a time
+        self._handed: tuple[int, Dataset] | None = None  # see committed()
         self._passes: weakref.WeakKeyDictionary[Registry, bool] = weakref.WeakKeyDictionary()  # see passes()
 
     @contextmanager
@@ -117,6 +121,12 @@ class LiveRegistry:
             return None  # a loader's registry (e.g. from YAML) is not the database's content
         return registry.dataset if self.passes(registry) else None
 
+    def committed(self, version: int, dataset: Dataset) -> None:
+        """Told by a write of this server (:mod:`secnet.edits`, ``committed=``), after its commit: ``dataset`` is
+        the database's content at ``version`` and passes every rule. The next snapshot is built from it
+        instead of reading the changed records back, if the database is still at that version."""
+        self._handed = (version, dataset)
+
     def passes(self, registry: Registry) -> bool:
         """Whether ``registry``'s dataset passes every rule of :mod:`secnet.model.rules`: checked in full the
         first time it is asked (the first write after a start or a full read), then remembered per snapshot."""
@@ -154,6 +164,12 @@ class LiveRegistry:
             return
         if self._loader is not None:
             self._snapshot = (version, self._loader())
+            return
+        handed, self._handed = self._handed, None
+        if old is not None and handed is not None and handed[0] == version:
+            new = Registry(handed[1], origin=EDITED, previous=old)
+            self._passes[new] = True  # a write's result is checked before it commits
+            self._snapshot = (version, new)
             return
         new = self._apply(old, served) if old is not None else None
         self._snapshot = new or self._read_all()
