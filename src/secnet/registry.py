@@ -368,15 +368,17 @@ class Registry:
         hits = []
 
         def score(ident: str, names: list[str]) -> int | None:
-            if ident.casefold() == q:
+            """0: the id, 1: a name, 2: the start of either, 3: inside either; None: no match. Each text is
+            case-folded once, and most records are turned away after one look for ``q`` inside them."""
+            folded_id, folded = ident.casefold(), [n.casefold() for n in names]
+            hits = [n for n in (folded_id, *folded) if q in n]
+            if not hits:
+                return None
+            if folded_id == q:
                 return 0
-            if any(n.casefold() == q for n in names):
+            if q in folded:
                 return 1
-            if any(n.casefold().startswith(q) for n in [ident, *names]):
-                return 2
-            if any(q in n.casefold() for n in [ident, *names]):
-                return 3
-            return None
+            return 2 if any(n.startswith(q) for n in hits) else 3
 
         for a in self.actors.values():
             s = score(a.id, [a.name, *a.aliases])
