@@ -163,6 +163,24 @@ def test_no_reader_builds_the_snapshot_while_a_write_of_this_server_is_under_way
     assert same_as_the_database(api)
 
 
+def test_the_next_write_starts_from_the_dataset_the_last_one_handed_over(api):
+    """Between a write's commit and its snapshot's swap, the next write of this server already has the content
+    before it: the dataset the first one left (else it would read and check the whole database)."""
+    live, engine = api.app.state.live, api.app.state.engine
+    served = live.version
+    handed = []
+    edits.create(engine, "participation", AUT_IN_JEF, who="ada", base=live.dataset_at,
+                 committed=lambda v, ds: (handed.append((v, ds)), live.committed(v, ds)))
+    (version, ds), = handed
+    assert version == served + 1 and live.version == served  # committed, not yet served
+    assert live.dataset_at(version) is ds and live.dataset_at(served) is live.registry.dataset
+    fin = edits.get(engine, "actor", "FIN")
+    edits.update(engine, "actor", "FIN", {"name": "Suomi"}, version=fin["version"], who="ada", base=live.dataset_at,
+                 committed=live.committed)
+    assert live.refresh() and same_as_the_database(api)
+    assert "AUT" in members(api) and api.get("/api/v1/actors/FIN").json()["name"] == "Suomi"
+
+
 def test_findings_are_cached_per_snapshot(api):
     live = api.app.state.live
     old = live.registry
