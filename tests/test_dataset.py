@@ -282,7 +282,7 @@ def test_anzus_after_1986_binds_australia_to_both_and_the_us_to_australia_only(r
 
 
 def test_show_spells_out_obligations_with_parties_and_later_starts(r):
-    from secnet.registry import describe
+    from secnet.describe import describe
 
     anzus = describe(r, "anzus")["obligations"]
     assert "collective_defence (binding) member->member Art. IV" in anzus

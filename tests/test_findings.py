@@ -17,8 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from secnet.describe import describe
 from secnet.findings import QUESTIONS, findings
-from secnet.registry import Registry, describe
+from secnet.registry import Registry
 
 from .web_fixtures import make_app  # noqa: F401
 

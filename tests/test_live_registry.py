@@ -66,6 +66,40 @@ def test_every_kind_of_write_leaves_the_snapshot_equal_to_the_database(api):
     assert same_as_the_database(api) and api.get("/api/v1/actors/ISL").status_code == 404
 
 
+def test_a_write_hands_over_a_dataset_equal_to_what_the_database_reads_back(api):
+    """The server swaps in the dataset a write left without reading the records back: every field a record can
+    carry comes out as the database stores it (dates, a "[..X]" start, an open end closed by the arrangement's
+    end, obligations with parties, COW spells, a web-archive copy)."""
+    h = api.admin
+    steps = [
+        ("post", "/api/v1/sources", {"id": "snap", "title": "A snapshot", "publisher": "NATO", "kind": "official",
+                                     "url": "https://web.archive.org/web/2019/https://www.nato.int/x",
+                                     "copy_of": "https://www.nato.int/x", "date": "2019-03", "supports": "all", "note": " n "}),
+        ("post", "/api/v1/actors", {"id": "ISL", "kind": "state", "name": "Iceland", "aliases": ["Ísland"], "sources": ["iso"],
+                                    "cow": [{"code": 395, "abb": "ICE", "start": "1944-06-17"}], "regions": ["northern_europe"]}),
+        ("post", "/api/v1/arrangements", {"id": "nb8", "name": "Nordic-Baltic Eight", "kind": "minilateral",
+                                          "relation": "minilateral", "founded": "1992", "signed": "1991-12",
+                                          "sources": ["snap"], "founded_sources": ["pfp-page"], "issue_areas": ["defence_industry"],
+                                          "obligations": [{"type": "consultation", "binding": False,
+                                                           "article": "Art. 1", "start": "1993", "sources": ["snap"]}]}),
+        ("post", "/api/v1/participations", {"arrangement": "nb8", "actor": "FIN", "role": "participant", "start": "[..1995]",
+                                            "signed": "1991", "sources": ["snap"]}),
+        ("post", "/api/v1/participations", {"arrangement": "nb8", "actor": "SWE", "role": "participant", "start": "1992-05-01",
+                                            "sources": ["snap"], "note": "founding"}),
+        ("patch", "/api/v1/arrangements/nb8", {"ended": "2030"}),  # closes both open participations with it
+        ("patch", "/api/v1/actors/ISL", {"cow": []}),
+    ]
+    for method, path, body in steps:
+        headers = {**h, "If-Match": api.get(path).headers["etag"]} if method == "patch" else h
+        res = getattr(api, method)(path, json=body, headers=headers)
+        assert res.status_code in (200, 201), (path, res.text)
+        assert same_as_the_database(api), path
+    swe = api.get("/api/v1/participations/nb8:SWE:participant:1992-05-01")
+    assert swe.json()["end"] == "2030"
+    res = api.delete(f"/api/v1/participations/{swe.json()['id']}", headers={**h, "If-Match": swe.headers["etag"]})
+    assert res.status_code == 200 and same_as_the_database(api)
+
+
 def test_writes_by_another_process_and_a_load_are_followed(api, mini):
     engine = api.app.state.engine
     fin = edits.get(engine, "actor", "FIN")
@@ -127,6 +161,24 @@ def test_no_reader_builds_the_snapshot_while_a_write_of_this_server_is_under_way
         assert "AUT" not in members(api) and live.registry is before
     assert live.registry is not before and "AUT" in members(api)
     assert same_as_the_database(api)
+
+
+def test_the_next_write_starts_from_the_dataset_the_last_one_handed_over(api):
+    """Between a write's commit and its snapshot's swap, the next write of this server already has the content
+    before it: the dataset the first one left (else it would read and check the whole database)."""
+    live, engine = api.app.state.live, api.app.state.engine
+    served = live.version
+    handed = []
+    edits.create(engine, "participation", AUT_IN_JEF, who="ada", base=live.dataset_at,
+                 committed=lambda v, ds: (handed.append((v, ds)), live.committed(v, ds)))
+    (version, ds), = handed
+    assert version == served + 1 and live.version == served  # committed, not yet served
+    assert live.dataset_at(version) is ds and live.dataset_at(served) is live.registry.dataset
+    fin = edits.get(engine, "actor", "FIN")
+    edits.update(engine, "actor", "FIN", {"name": "Suomi"}, version=fin["version"], who="ada", base=live.dataset_at,
+                 committed=live.committed)
+    assert live.refresh() and same_as_the_database(api)
+    assert "AUT" in members(api) and api.get("/api/v1/actors/FIN").json()["name"] == "Suomi"
 
 
 def test_findings_are_cached_per_snapshot(api):

@@ -116,8 +116,10 @@ def _counts(ds) -> dict:
 def show(ident: Annotated[str, typer.Argument(metavar="ID", help="An actor or arrangement id.")],
          db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Show an actor or an arrangement."""
+    from .describe import describe
+
     r = _open(db)
-    emit(reg.describe(r, ident), fmt)
+    emit(describe(r, ident), fmt)
 
 
 @app.command()

@@ -4,7 +4,10 @@ Every write
 
 - is checked like the YAML: the would-be dataset is built in memory and must
   pass the entity models and every rule of :mod:`secnet.model.rules`, else
-  :class:`~secnet.errors.InvalidData` lists every problem and nothing changes;
+  :class:`~secnet.errors.InvalidData` lists every problem and nothing changes
+  (starting from a dataset known to pass, only the records the write changes
+  and those that refer to them are looked at: the same problems, in the same
+  order, at a fraction of the cost);
 - is versioned: changing or deleting a record needs the ``version`` it was read
   at (the ETag in the API). None raises :class:`VersionRequired`, a stale one
   :class:`StaleVersion`; there are no lost updates;
@@ -14,7 +17,9 @@ Every write
   (``UPDATE ... WHERE id = ? AND version = ?``);
 - is logged in ``edit_log``: who, when, the record before and after;
 - marks the database ``origin: edited``, so the automatic refresh from the
-  shipped dataset (:meth:`secnet.registry.Registry.open`) never overwrites it.
+  shipped dataset (:meth:`secnet.registry.Registry.open`) never overwrites it;
+- tells ``committed`` (if given), after the commit, the whole dataset it left:
+  a server swaps that in without reading the records back.
 
 Records are plain dicts (the API's JSON): a source, actor or arrangement with
 the fields of its YAML plus ``version`` (an arrangement with its obligations,
@@ -61,8 +66,14 @@ class UnknownParticipation(UnknownId):
     what = "participation"
 
 
-#: Gives the dataset at a ``data_version`` if the caller holds it, else None (see ``_dataset``).
+#: Gives the dataset at a ``data_version`` if the caller holds it *and* it is known to pass every rule of
+#: :mod:`secnet.model.rules`, else None (see ``_dataset``): a write from it checks only what it changes.
 Base = Callable[[int], Dataset | None] | None
+#: Told after the commit the ``data_version`` a write made and the whole dataset it left, which passes every rule
+#: (a server swaps it in without reading the records back: :meth:`secnet.api.deps.LiveRegistry.committed`).
+Committed = Callable[[int, Dataset], None] | None
+#: The ``origin`` an edited database carries (``meta``): :meth:`secnet.registry.Registry.open` never overwrites it.
+EDITED = "edited"
 
 _UNKNOWN = {"source": UnknownSource, "actor": UnknownActor, "arrangement": UnknownArrangement,
             "participation": UnknownParticipation}
@@ -94,37 +105,40 @@ def log(engine: Engine, *, entity: str | None = None, entity_id: str | None = No
 # --- writing ------------------------------------------------------------------------------------
 
 
-def create(engine: Engine, kind: str, data: dict[str, Any], *, who: str, base: Base = None) -> dict:
+def create(engine: Engine, kind: str, data: dict[str, Any], *, who: str, base: Base = None,
+           committed: Committed = None) -> dict:
     """Add a record; returns it at version 1. A participation names its ``arrangement``."""
     kind = _kind(kind)
     with engine.begin() as conn:
         data_version = store.bump_data_version(conn)
-        ds = _dataset(conn, data_version, base)
+        ds, checked = _dataset(conn, data_version, base)
         if kind == "participation":
-            ident = _add_participation(conn, ds, data)
+            ident, result = _add_participation(conn, ds, data, checked)
         else:
-            ident = _add_record(conn, ds, kind, data)
+            ident, result = _add_record(conn, ds, kind, data, checked)
         after = _get(conn, kind, ident)
         _finish(conn, who, "create", kind, ident, None, after, data_version)
+    if committed is not None:
+        committed(data_version, result)
     return after
 
 
-def _add_participation(conn: Connection, ds: Dataset, data: dict) -> int:
+def _add_participation(conn: Connection, ds: Dataset, data: dict, checked: bool) -> tuple[int, Dataset]:
     arr_id = data.get("arrangement")
     if arr_id not in ds.arrangements:
         raise InvalidData(f"participation: {_missing_arrangement(arr_id, ds)}")
     p = _model(Participation, data, f"participation in {arr_id}")
     old = ds.arrangements[arr_id]
     new = resolve_participations(old.model_copy(update={"participations": [*old.participations, p]}))
-    _validate(_with(ds, "arrangement", arr_id, new))
+    result = _validate(ds, _with(ds, "arrangement", arr_id, new), checked)
     existing = rows.participation_rows(conn, arr_id)
     position = max((r["position"] for r in existing), default=-1) + 1
     ident = rows.insert_row(conn, "participation", store.participation_row(new.participations[-1], arr_id, position))
     _sync_participations(conn, existing, old, new)
-    return ident
+    return ident, result
 
 
-def _add_record(conn: Connection, ds: Dataset, kind: str, data: dict) -> str:
+def _add_record(conn: Connection, ds: Dataset, kind: str, data: dict, checked: bool) -> tuple[str, Dataset]:
     if kind == "arrangement" and data.get("participations"):
         raise InvalidData("arrangement: add participations one by one (POST /participations), after the arrangement")
     obj = _model(MODELS[kind], {k: v for k, v in data.items() if k != "participations"}, f"{kind} {data.get('id', '?')}")
@@ -133,14 +147,15 @@ def _add_record(conn: Connection, ds: Dataset, kind: str, data: dict) -> str:
     _check_id(kind, obj.id)
     if kind == "arrangement":
         obj = resolve_participations(obj)
-    _validate(_with(ds, kind, obj.id, obj))
+    result = _validate(ds, _with(ds, kind, obj.id, obj), checked)
     rows.insert_row(conn, kind, _row(kind, obj))
     if kind == "arrangement":
         rows.replace_obligations(conn, obj.id, store.obligation_rows(obj))
-    return obj.id
+    return obj.id, result
 
 
-def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any], *, version: int | None, who: str, base: Base = None) -> dict:
+def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any], *, version: int | None, who: str,
+           base: Base = None, committed: Committed = None) -> dict:
     """Change some fields of a record read at ``version``; returns the record at its new version."""
     kind = _kind(kind)
     _precheck(engine, kind, ident, version)
@@ -154,17 +169,19 @@ def update(engine: Engine, kind: str, ident: str | int, changes: dict[str, Any],
                 raise InvalidData(f"{kind} {ident}: {key} cannot change (delete the record and create a new one)")
         drop = {"version", "id"} if kind == "participation" else {"version", "participations"}
         merged = {k: v for k, v in {**before, **changes}.items() if k not in drop}
-        ds = _dataset(conn, data_version, base)
+        ds, checked = _dataset(conn, data_version, base)
         if kind == "participation":
-            _change_participation(conn, ds, before, merged, version)
+            result = _change_participation(conn, ds, before, merged, version, checked)
         else:
-            _change_record(conn, ds, kind, before["id"], merged, version)
+            result = _change_record(conn, ds, kind, before["id"], merged, version, checked)
         after = _get(conn, kind, before["id"])
         _finish(conn, who, "update", kind, before["id"], before, after, data_version)
+    if committed is not None:
+        committed(data_version, result)
     return after
 
 
-def _change_participation(conn: Connection, ds: Dataset, before: dict, merged: dict, version: int) -> None:
+def _change_participation(conn: Connection, ds: Dataset, before: dict, merged: dict, version: int, checked: bool) -> Dataset:
     arr_id = before["arrangement"]
     existing = rows.participation_rows(conn, arr_id)
     i = [r["id"] for r in existing].index(before["id"])
@@ -172,26 +189,29 @@ def _change_participation(conn: Connection, ds: Dataset, before: dict, merged: d
     parts = list(old.participations)
     parts[i] = _model(Participation, merged, f"participation {before['id']}")
     new = resolve_participations(old.model_copy(update={"participations": parts}))
-    _validate(_with(ds, "arrangement", arr_id, new))
+    result = _validate(ds, _with(ds, "arrangement", arr_id, new), checked)
     if not rows.update_row(conn, "participation", before["id"], _participation_values(new.participations[i], existing[i]),
                            version=version):
         raise StaleVersion(f"participation {before['id']} changed since version {version}")
     _sync_participations(conn, existing, old, new, skip={i})
+    return result
 
 
-def _change_record(conn: Connection, ds: Dataset, kind: str, ident: str, merged: dict, version: int) -> None:
+def _change_record(conn: Connection, ds: Dataset, kind: str, ident: str, merged: dict, version: int, checked: bool) -> Dataset:
     obj = _model(MODELS[kind], merged, f"{kind} {ident}")
     if kind == "arrangement":
         obj = resolve_participations(obj.model_copy(update={"participations": ds.arrangements[ident].participations}))
-    _validate(_with(ds, kind, ident, obj))
+    result = _validate(ds, _with(ds, kind, ident, obj), checked)
     if not rows.update_row(conn, kind, ident, {k: v for k, v in _row(kind, obj).items() if k != "id"}, version=version):
         raise StaleVersion(f"{kind} {ident} changed since version {version}")
     if kind == "arrangement":
         rows.replace_obligations(conn, ident, store.obligation_rows(obj))
         _sync_participations(conn, rows.participation_rows(conn, ident), ds.arrangements[ident], obj)
+    return result
 
 
-def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, who: str, base: Base = None) -> dict:
+def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, who: str, base: Base = None,
+           committed: Committed = None) -> dict:
     """Delete a record read at ``version`` (an arrangement with its participations); returns what was deleted.
 
     Refused (:class:`InvalidData`) while anything refers to it: an actor with
@@ -203,37 +223,40 @@ def delete(engine: Engine, kind: str, ident: str | int, *, version: int | None, 
         data_version = store.bump_data_version(conn)
         before = _get(conn, kind, ident)
         _same_version(kind, ident, before["version"], version)
-        ds = _dataset(conn, data_version, base)
+        ds, checked = _dataset(conn, data_version, base)
         if kind == "participation":
             arr_id = before["arrangement"]
             existing = rows.participation_rows(conn, arr_id)
             i = [r["id"] for r in existing].index(before["id"])
             old = ds.arrangements[arr_id]
             new = old.model_copy(update={"participations": [p for j, p in enumerate(old.participations) if j != i]})
-            _validate(_with(ds, "arrangement", arr_id, new))
+            result = _validate(ds, _with(ds, "arrangement", arr_id, new), checked)
         else:
-            _validate(_with(ds, kind, ident, None))
+            result = _validate(ds, _with(ds, kind, ident, None), checked)
             if kind == "arrangement":
                 rows.delete_arrangement_children(conn, ident)
         if not rows.delete_row(conn, kind, before["id"], version=version):
             raise StaleVersion(f"{kind} {ident} changed since version {version}")
         _finish(conn, who, "delete", kind, before["id"], before, None, data_version)
+    if committed is not None:
+        committed(data_version, result)
     return before
 
 
 # --- the pieces ---------------------------------------------------------------------------------
 
 
-def _dataset(conn: Connection, data_version: int, base: Base) -> Dataset:
-    """The content this write starts from: ``base(data_version - 1)`` when it has it, else read in full.
+def _dataset(conn: Connection, data_version: int, base: Base) -> tuple[Dataset, bool]:
+    """The content this write starts from, and whether it is known to pass every rule: ``base(data_version - 1)``
+    when it has it (known to pass), else read in full (not known: the write's result is checked in full).
 
     The write holds the write lock and its bump gave ``data_version``, so the
     content before it is the one at ``data_version - 1``: a server that serves
     exactly that version (:meth:`secnet.api.deps.LiveRegistry.dataset_at`)
-    spares the read of the whole database.
+    spares the read of the whole database and the check of every record.
     """
     ds = base(data_version - 1) if base is not None else None
-    return ds if ds is not None else store.read_dataset(conn)
+    return (ds, True) if ds is not None else (store.read_dataset(conn), False)
 
 
 def _kind(kind: str) -> str:
@@ -361,10 +384,15 @@ def _with(ds: Dataset, kind: str, ident: str, obj: BaseModel | None) -> Dataset:
     return Dataset.model_construct(**parts)
 
 
-def _validate(ds: Dataset) -> None:
-    problems = [f"{p.entry}: {p.rule}" for p in rules.check(ds)]
+def _validate(before: Dataset, after: Dataset, checked: bool) -> Dataset:
+    """``after``, refused if it breaks a rule, listing every problem. Where ``before`` is ``checked`` (known to
+    pass) only what the write changed is looked at (:func:`~secnet.model.rules.check_changed`): the same
+    problems in the same order as checking the whole of ``after``."""
+    found = rules.check_changed(before, after) if checked else rules.check(after)
+    problems = [f"{p.entry}: {p.rule}" for p in found]
     if problems:
         raise InvalidData(problems)
+    return after
 
 
 def _row(kind: str, obj: BaseModel) -> dict:
@@ -382,4 +410,4 @@ def _finish(conn: Connection, who: str, action: str, kind: str, ident, before: d
             data_version: int) -> None:
     rows.log_edit(conn, who=who, action=action, entity=kind, entity_id=ident, before=before, after=after,
                   data_version=data_version)
-    store.set_meta(conn, {"origin": "edited"})
+    store.set_meta(conn, {"origin": EDITED})

@@ -19,10 +19,12 @@ Rows are plain dicts with at least ``actor_id``, ``name``, ``iso3``,
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -30,17 +32,16 @@ from . import store
 from .errors import InvalidInput, UnknownActor, UnknownArrangement, UnknownId
 from .ingest.dataset import dataset_digest, load_dataset
 from .model import vocab
-from .model.dates import FuzzyDate, NotAfter, Window, bounds, precision
+from .model.dates import Window
 from .model.entities import Actor, Arrangement, Dataset, Participation, Source
+from .prepared import ROW_COLUMNS, prepare
 
 if TYPE_CHECKING:  # pandas is imported where tables are built: a CLI call that needs none starts faster
     import pandas as pd
 
-ROW_COLUMNS = [
-    "arrangement_id", "actor_id", "name", "kind", "iso3", "cow_code", "cow_abb",
-    "role", "category", "start", "end", "start_precision", "end_precision", "certain", "sources", "note", "key",
-]
 
+
+_T = TypeVar("_T")
 
 #: Arrangement kinds whose parent's members take part in them too (see ``Registry.participants``).
 INHERITING_KINDS = frozenset({"partnership_framework", "consultative_body"})
@@ -77,7 +78,7 @@ class Snapshot:
     @cached_property
     def rows(self) -> list[dict]:
         """Every participation in effect, as dicts (see :data:`ROW_COLUMNS`)."""
-        return self.registry._rows(np.arange(len(self.registry._parts), dtype=np.int64), self.at)
+        return self.registry.rows_at(np.arange(len(self.registry._parts), dtype=np.int64), self.at)
 
     def table(self) -> pd.DataFrame:
         """The same as a DataFrame, built without a Python loop over rows."""
@@ -85,30 +86,29 @@ class Snapshot:
 
 
 class Registry:
-    """An in-memory registry over one :class:`Dataset`."""
+    """An in-memory registry over one :class:`Dataset`.
 
-    def __init__(self, dataset: Dataset, *, origin: str = ""):
+    ``previous``: a registry over a dataset that shares most of its records with
+    this one (the one a server served before a write); what it prepared for the
+    records both share is reused (:mod:`secnet.prepared`), and the answers are
+    the same as without it. Each registry keeps its own caches: a new snapshot
+    starts empty and shares nothing mutable with the one it replaces.
+    """
+
+    def __init__(self, dataset: Dataset, *, origin: str = "", previous: Registry | None = None):
         self.dataset = dataset
         self.origin = origin
         self.actors: dict[str, Actor] = dataset.actors
         self.arrangements: dict[str, Arrangement] = dataset.arrangements
         self.sources: dict[str, Source] = dataset.sources
-        self._parts: list[Participation] = dataset.participations()
-        n = len(self._parts)
-        b = np.array([bounds(p.start, p.end) for p in self._parts], dtype=np.int64).reshape(n, 4)
-        self._s0, self._s1, self._e0, self._e1 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
-        by_arr: dict[str, list[int]] = defaultdict(list)
-        by_actor: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(self._parts):
-            by_arr[p.arrangement].append(i)
-            by_actor[p.actor].append(i)
-        self._by_arr = {k: np.array(v, dtype=np.int64) for k, v in by_arr.items()}
-        self._by_actor = {k: np.array(v, dtype=np.int64) for k, v in by_actor.items()}
-        self._children: dict[str, list[str]] = defaultdict(list)
-        for a in self.arrangements.values():
-            if a.parent:
-                self._children[a.parent].append(a.id)
-        self._static = [self._static_row(p) for p in self._parts]
+        self.prepared = prep = prepare(dataset, previous.prepared if previous is not None else None)
+        self._parts: list[Participation] = prep.parts
+        self._s0, self._s1, self._e0, self._e1 = prep.s0, prep.s1, prep.e0, prep.e1
+        self._by_arr, self._by_actor, self._children = prep.by_arr, prep.by_actor, prep.children
+        self._static = prep.static
+        self._memo_lock = threading.Lock()
+        self._participants_memo: dict[tuple[str, Window], tuple[dict, ...]] = {}
+        self._roster_memo: dict[Window, dict[str, tuple[tuple[str, str], ...]]] = {}
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
@@ -116,6 +116,18 @@ class Registry:
         import pandas as pd
 
         return pd.DataFrame(self._static, columns=[c for c in ROW_COLUMNS if c not in ("cow_code", "cow_abb", "certain")])
+
+    def _memo(self, memo: dict, limit: int, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()``, remembered in ``memo`` (one of this registry's own) under ``key``; the oldest entry
+        goes when ``limit`` is reached. A registry never changes, and analytics ask the same date repeatedly."""
+        hit = memo.get(key)
+        if hit is None:
+            hit = compute()
+            with self._memo_lock:
+                if len(memo) >= limit:
+                    del memo[next(iter(memo))]
+                memo[key] = hit
+        return hit
 
     # --- construction ---------------------------------------------------------------
 
@@ -178,25 +190,6 @@ class Registry:
 
     # --- rows -------------------------------------------------------------------------
 
-    def _static_row(self, p: Participation) -> dict:
-        a = self.actors.get(p.actor)
-        return {
-            "arrangement_id": p.arrangement,
-            "actor_id": p.actor,
-            "name": a.name if a else p.actor,
-            "kind": a.kind if a else None,
-            "iso3": a.iso3 if a else None,
-            "role": p.role,
-            "category": p.category,
-            "start": str(p.start),
-            "end": None if p.end is None else str(p.end),
-            "start_precision": p.start.precision,  # day | month | year | not_after ("[..2014]": by 2014)
-            "end_precision": precision(p.end),
-            "sources": list(p.sources),
-            "note": p.note,
-            "key": p.key,
-        }
-
     def _select(self, idx: np.ndarray, w: Window) -> tuple[np.ndarray, np.ndarray]:
         """Of the participations ``idx``, those possibly in effect in ``w``, and which of them certainly."""
         lo, hi = w.lo, w.hi
@@ -213,7 +206,9 @@ class Registry:
             out[aid] = (spell.code, spell.abb) if spell else (None, None)
         return out
 
-    def _rows(self, idx: np.ndarray, w: Window) -> list[dict]:
+    def rows_at(self, idx: np.ndarray, w: Window) -> list[dict]:
+        """Rows (:data:`ROW_COLUMNS`) of the participations at positions ``idx`` of :attr:`prepared` that are
+        possibly in effect in ``w``, sorted by arrangement, name and start."""
         if idx.size == 0:
             return []
         sel, certain = self._select(idx, w)
@@ -257,9 +252,9 @@ class Registry:
         idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
         if role is not None:
             check_role(role)
-            rows = self._rows(idx, window(at))
+            rows = self.rows_at(idx, window(at))
             return [r for r in rows if r["role"] == role]
-        return [r for r in self._rows(idx, window(at)) if r["category"] == "member"]
+        return [r for r in self.rows_at(idx, window(at)) if r["category"] == "member"]
 
     def partners(self, arrangement: str, at: object = None) -> list[dict]:
         """Actors in a partner-type role in ``arrangement`` or any child framework, not members of it.
@@ -274,7 +269,7 @@ class Registry:
         for fid in [aid, *self.descendants(aid)]:
             idx = self._by_arr.get(fid, np.empty(0, dtype=np.int64))
             out.extend(
-                r for r in self._rows(idx, w)
+                r for r in self.rows_at(idx, w)
                 if vocab.ROLES[r["role"]] in vocab.PARTNER_CATEGORIES and r["actor_id"] not in member_ids
             )
         return out
@@ -289,9 +284,11 @@ class Registry:
         aid = self.arrangement_id(arrangement)
         return [dict(r) for r in self._participants(aid, window(at))]
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - a Registry never changes, and analytics ask the same date repeatedly
     def _participants(self, aid: str, w: Window) -> tuple[dict, ...]:
-        rows = self._rows(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
+        return self._memo(self._participants_memo, 4096, (aid, w), lambda: self._participants_at(aid, w))
+
+    def _participants_at(self, aid: str, w: Window) -> tuple[dict, ...]:
+        rows = self.rows_at(self._by_arr.get(aid, np.empty(0, dtype=np.int64)), w)
         for r in rows:
             r["inherited_from"] = None
         arr = self.arrangements[aid]
@@ -313,8 +310,10 @@ class Registry:
         """
         return self._roster(window(at))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - a Registry never changes
     def _roster(self, w: Window) -> dict[str, tuple[tuple[str, str], ...]]:
+        return self._memo(self._roster_memo, 256, w, lambda: self._roster_at(w))
+
+    def _roster_at(self, w: Window) -> dict[str, tuple[tuple[str, str], ...]]:
         sel, _ = self._select(np.arange(len(self._parts), dtype=np.int64), w)
         own: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for i in sel.tolist():
@@ -334,7 +333,7 @@ class Registry:
     def arrangements_of(self, actor: str, at: object = None) -> list[dict]:
         """Every participation of ``actor`` in effect at ``at``, with the arrangement's name and kind."""
         aid = self.actor_id(actor)
-        rows = self._rows(self._by_actor.get(aid, np.empty(0, dtype=np.int64)), window(at))
+        rows = self.rows_at(self._by_actor.get(aid, np.empty(0, dtype=np.int64)), window(at))
         for r in rows:
             arr = self.arrangements[r["arrangement_id"]]
             r["arrangement_name"], r["arrangement_kind"], r["relation"] = arr.name, arr.kind, arr.relation
@@ -346,37 +345,9 @@ class Registry:
         An exit and an entry of the same actor on the same date become one
         ``changed`` event (e.g. Finland: applicant -> member on 2023-04-04).
         """
-        aid = self.arrangement_id(arrangement)
-        arr = self.arrangements[aid]
-        events: list[dict] = [_event(arr.founded, "founded", None, None, arr.sources + arr.founded_sources, arr.name)]
-        idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64)).tolist()
-        starts = {(self._parts[i].actor, str(self._parts[i].start)): i for i in idx}
-        merged_starts: set[int] = set()
-        for i in idx:
-            p = self._parts[i]
-            name = self._static[i]["name"]
-            if p.end is not None and not (arr.ended is not None and p.end == arr.ended):
-                j = starts.get((p.actor, str(p.end)))
-                if j is not None and j not in merged_starts:
-                    q = self._parts[j]
-                    merged_starts.add(j)
-                    ev = _event(p.end, "changed", p.actor, q.role, list(dict.fromkeys(p.sources + q.sources)), name)
-                    ev["from_role"] = p.role
-                    events.append(ev)
-                else:
-                    events.append(_event(p.end, "left", p.actor, p.role, p.sources, name))
-        for i in idx:
-            if i in merged_starts:
-                continue
-            p = self._parts[i]
-            events.append(_event(p.start, "joined", p.actor, p.role, p.sources, self._static[i]["name"]))
-        if arr.ended is not None:
-            events.append(_event(arr.ended, "ended", None, None, arr.sources, arr.name))
-        order = {"founded": 0, "left": 1, "changed": 2, "joined": 3, "ended": 4}
-        events.sort(key=lambda e: (e["_first"], order[e["event"]], e["name"] or ""))
-        for e in events:
-            del e["_first"]
-        return events
+        from .changes import history
+
+        return history(self, arrangement)
 
     def diff(self, arrangement: str | None, from_: object, to: object) -> list[dict]:
         """What changed between two dates: joins, exits and role changes, per arrangement.
@@ -385,37 +356,9 @@ class Registry:
         open: a member "by 2014" (``[..2014]``) possibly held at 2010 and surely at
         2015 is reported as ``joined`` with ``certain: false``, never silently left out.
         """
-        w0, w1 = diff_windows(from_, to)
-        arrs = [self.arrangement_id(arrangement)] if arrangement else sorted(self.arrangements)
-        out = []
-        for aid in arrs:
-            idx = self._by_arr.get(aid, np.empty(0, dtype=np.int64))
-            before: dict[str, set[str]] = defaultdict(set)
-            after: dict[str, set[str]] = defaultdict(set)
-            sure_before: dict[str, set[str]] = defaultdict(set)
-            sure_after: dict[str, set[str]] = defaultdict(set)
-            names: dict[str, str] = {}
-            for rows, roles, sure in ((self._rows(idx, w0), before, sure_before), (self._rows(idx, w1), after, sure_after)):
-                for r in rows:
-                    roles[r["actor_id"]].add(r["role"])
-                    if r["certain"]:
-                        sure[r["actor_id"]].add(r["role"])
-                    names[r["actor_id"]] = r["name"]
-            for actor in sorted(set(before) | set(after), key=lambda a: names[a]):
-                b, a = before.get(actor, set()), after.get(actor, set())
-                sb, sa = sure_before.get(actor, set()), sure_after.get(actor, set())
-                if b == a and sb == sa:
-                    continue
-                if b == a:  # the same roles possibly held at both dates, but only one of them for sure
-                    b, a = sb, sa
-                change = "joined" if not b else "left" if not a else "role_changed"
-                out.append({
-                    "arrangement_id": aid, "actor_id": actor, "name": names[actor], "change": change,
-                    "from_roles": sorted(b), "to_roles": sorted(a),
-                    # certain: the state at both dates is known, not left open by an imprecise or "[..X]" date
-                    "certain": before.get(actor, set()) == sb and after.get(actor, set()) == sa,
-                })
-        return out
+        from .changes import diff
+
+        return diff(self, arrangement, from_, to)
 
     def search(self, text: str, limit: int = 50) -> list[dict]:
         """Actors, arrangements and sources whose id, name, aliases or title contain ``text``."""
@@ -425,15 +368,17 @@ class Registry:
         hits = []
 
         def score(ident: str, names: list[str]) -> int | None:
-            if ident.casefold() == q:
+            """0: the id, 1: a name, 2: the start of either, 3: inside either; None: no match. Each text is
+            case-folded once, and most records are turned away after one look for ``q`` inside them."""
+            folded_id, folded = ident.casefold(), [n.casefold() for n in names]
+            hits = [n for n in (folded_id, *folded) if q in n]
+            if not hits:
+                return None
+            if folded_id == q:
                 return 0
-            if any(n.casefold() == q for n in names):
+            if q in folded:
                 return 1
-            if any(n.casefold().startswith(q) for n in [ident, *names]):
-                return 2
-            if any(q in n.casefold() for n in [ident, *names]):
-                return 3
-            return None
+            return 2 if any(n.startswith(q) for n in hits) else 3
 
         for a in self.actors.values():
             s = score(a.id, [a.name, *a.aliases])
@@ -490,14 +435,6 @@ class Registry:
         return rows
 
 
-def _event(date: FuzzyDate | NotAfter, event: str, actor: str | None, role: str | None, sources: list[str], name: str) -> dict:
-    """One history event. A "not later than" date (``[..2014]``, precision ``not_after``)
-    is placed at its upper bound, where it is known to have happened: "by 2014"."""
-    return {"date": str(date), "precision": date.precision, "label": date.label,
-            "_first": date.last if isinstance(date, NotAfter) else date.first, "event": event, "actor_id": actor,
-            "name": name, "role": role, "from_role": None, "sources": list(sources)}
-
-
 def check_role(role: str) -> None:
     if role not in vocab.ROLES:
         from .errors import suggest
@@ -518,51 +455,3 @@ def load(path=None, *, db: str | None = None, engine=None, force: bool = False) 
     origin = "shipped" if path is None else f"path:{path}"
     store.write_dataset(engine, ds, origin=origin, digest=dataset_digest(path), force=force)
     return ds
-
-
-def _obligation_text(o, founded: FuzzyDate) -> str:
-    """One obligation in a line: ``collective_defence (binding) member->member between AUS, NZL Art. IV from 1986-08-11``.
-
-    The start is left out when it is the arrangement's founding date (it says nothing new).
-    """
-    starts_later = o.start is not None and str(o.start) != str(founded)
-    return (f"{o.type} ({'binding' if o.binding else 'political'}) {o.from_role}->{o.to_role}"
-            + (f" between {', '.join(o.parties)}" if o.parties else "") + (f" {o.article}" if o.article else "")
-            + (f" from {o.start}" if starts_later else "") + (f" until {o.end}" if o.end else ""))
-
-
-def describe(r: Registry, ident: str, at: object = None) -> dict:
-    """One record for an actor or an arrangement (both, for an organisation that is both)."""
-    out: dict = {}
-    try:
-        arr = r.arrangement(ident)
-        out.update({
-            "id": arr.id, "name": arr.name, "type": "arrangement", "kind": arr.kind, "relation": arr.relation,
-            "parent": arr.parent, "founded": str(arr.founded), "ended": None if arr.ended is None else str(arr.ended),
-            "aliases": arr.aliases, "issue_areas": arr.issue_areas, "regions": arr.regions,
-            "obligations": [_obligation_text(o, arr.founded) for o in arr.obligations],
-            "members_now": len({m["actor_id"] for m in r.members(arr.id, at=at)}),
-            "children": r.descendants(arr.id), "sources": arr.sources + arr.founded_sources, "note": arr.note,
-        })
-    except UnknownArrangement:
-        pass
-    try:
-        actor = r.actor(ident)
-    except UnknownActor:
-        if not out:
-            raise UnknownId(ident, [*r.arrangements, *r.actors]) from None
-        return out
-    w = window(at)
-    spell = actor.cow_at(w.lo)
-    record = {
-        "id": actor.id, "name": actor.name, "type": "actor", "kind": actor.kind, "iso3": actor.iso3,
-        "cow_code": spell.code if spell else None, "cow_abb": spell.abb if spell else None,
-        "aliases": actor.aliases, "regions": actor.regions,
-        "arrangements_now": sorted({x["arrangement_id"] for x in r.arrangements_of(actor.id, at=at)}),
-        "sources": actor.sources, "note": actor.note,
-    }
-    if out:
-        out.update({f"actor_{k}": v for k, v in record.items() if k not in ("id", "name")})
-        out["type"] = "arrangement+actor"
-        return out
-    return record

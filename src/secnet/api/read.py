@@ -33,10 +33,11 @@ from ..analytics import coverage as cov
 from ..analytics import formats, graph
 from ..analytics import timeline as tl
 from ..analytics.export import export as write_export
+from ..describe import describe
 from ..design import groupings
 from ..design import prioritise as prio
 from ..findings.cache import cached_findings
-from ..registry import describe, diff_windows
+from ..registry import diff_windows
 from ..seeds import SEED_MAX
 from ..reports.overview import overview as build_overview
 from .deps import At, Reg, Store

@@ -72,7 +72,8 @@ def _routes(kind: str, plural: str, body_in, body_patch, id_type, deleter) -> No
     @router.post(f"/{plural}", status_code=201, name=f"create_{kind}", summary=f"Create a {kind}", responses=VERSIONED)
     def create(body: body_in, who: Editor, engine: Store, live: Live, response: Response) -> dict:
         with live.writing():  # builds the next snapshot before answering: the caller reads its write at once
-            record = edits.create(engine, kind, body.model_dump(exclude_unset=True), who=who.name, base=live.dataset_at)
+            record = edits.create(engine, kind, body.model_dump(exclude_unset=True), who=who.name, base=live.dataset_at,
+                                  committed=live.committed)
         return _done(response, record, f"/api/v1/{plural}/{quote(str(record['id']), safe='')}")
 
     @router.patch(f"/{plural}/{{ident}}", name=f"update_{kind}", summary=f"Change a {kind}", responses=VERSIONED)
@@ -80,14 +81,15 @@ def _routes(kind: str, plural: str, body_in, body_patch, id_type, deleter) -> No
                if_match: IfMatch = None) -> dict:
         with live.writing():
             record = edits.update(engine, kind, ident, body.model_dump(exclude_unset=True), version=version_of(if_match),
-                                  who=who.name, base=live.dataset_at)
+                                  who=who.name, base=live.dataset_at, committed=live.committed)
         return _done(response, record)
 
     @router.delete(f"/{plural}/{{ident}}", name=f"delete_{kind}", summary=f"Delete a {kind} (returns what was deleted)",
                    responses=VERSIONED)
     def delete(ident: id_type, who: deleter, engine: Store, live: Live, if_match: IfMatch = None) -> dict:
         with live.writing():
-            deleted = edits.delete(engine, kind, ident, version=version_of(if_match), who=who.name, base=live.dataset_at)
+            deleted = edits.delete(engine, kind, ident, version=version_of(if_match), who=who.name, base=live.dataset_at,
+                                   committed=live.committed)
         return deleted
 
 

@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from ..analytics import coverage, formats, graph, timeline
+from ..describe import describe
 from ..design import groupings
 from ..design import prioritise as prio
 from ..errors import InvalidInput
 from ..model import vocab
 from ..model.dates import Window, sort_key
-from ..registry import Registry, describe, window
+from ..registry import Registry, window
 from ..reports.overview import overview
 from ..findings.cache import cached_findings
 from . import geo
