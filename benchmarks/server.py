@@ -83,6 +83,19 @@ def paths(n: int) -> list[str]:
     return out
 
 
+async def scheduled_get(client: httpx.AsyncClient, path: str, due: float) -> tuple[float, int]:
+    """GET ``path`` at ``due`` (a ``time.perf_counter`` time), open loop: (latency from ``due``, status; 0 if no answer)."""
+    clock = time.perf_counter  # not loop.time(): uvloop's clock ticks in whole milliseconds
+    await asyncio.sleep(max(0.0, due - clock()))
+    try:
+        res = await client.get(path)
+        await res.aread()
+        status = res.status_code
+    except httpx.HTTPError:
+        status = 0
+    return clock() - due, status
+
+
 async def drive(base: str, rate: float, n: int) -> dict:
     """Send ``n`` requests at ``rate`` per second; latencies from each request's scheduled time."""
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
@@ -91,18 +104,7 @@ async def drive(base: str, rate: float, n: int) -> dict:
         clock = time.perf_counter  # not loop.time(): uvloop's clock ticks in whole milliseconds
         t0 = clock() + 0.2
 
-        async def one(i: int) -> tuple[float, int]:
-            due = t0 + i / rate
-            await asyncio.sleep(max(0.0, due - clock()))
-            try:
-                res = await client.get(todo[i])
-                await res.aread()
-                status = res.status_code
-            except httpx.HTTPError:
-                status = 0
-            return clock() - due, status
-
-        results = await asyncio.gather(*(one(i) for i in range(n)))
+        results = await asyncio.gather(*(scheduled_get(client, todo[i], t0 + i / rate) for i in range(n)))
         elapsed = clock() - t0
     lat = sorted(x for x, _ in results)
     errors = sum(1 for _, s in results if s != 200)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from server import _run, free_port, ms, paths, start_server
+from server import _run, free_port, ms, paths, scheduled_get, start_server
 
 READ_RATE = 200.0
 WRITE_RATES = (0.0, 5.0, 20.0)
@@ -72,17 +72,6 @@ async def mixed(base: str, token: str, etags: dict[int, str], n_reads: int, writ
         clock = time.perf_counter
         t0 = clock() + 0.2
 
-        async def read(i: int) -> tuple[float, int]:
-            due = t0 + i / READ_RATE
-            await asyncio.sleep(max(0.0, due - clock()))
-            try:
-                res = await reader.get(todo[i])
-                await res.aread()
-                status = res.status_code
-            except httpx.HTTPError:
-                status = 0
-            return clock() - due, status
-
         async def write(i: int) -> tuple[float, int]:
             due = t0 + i / write_rate
             await asyncio.sleep(max(0.0, due - clock()))
@@ -97,7 +86,7 @@ async def mixed(base: str, token: str, etags: dict[int, str], n_reads: int, writ
                 status = 0
             return clock() - due, status
 
-        results = await asyncio.gather(*(read(i) for i in range(n_reads)), *(write(i) for i in range(n_writes)))
+        results = await asyncio.gather(*(scheduled_get(reader, todo[i], t0 + i / READ_RATE) for i in range(n_reads)), *(write(i) for i in range(n_writes)))
     reads, writes = results[:n_reads], results[n_reads:]
     failed = collections.Counter(f"{'read' if k < n_reads else 'write'} {s}" for k, (_, s) in enumerate(results) if s != 200)
     out = {"write_rate": write_rate, "reads": n_reads, "writes": n_writes, "failed": failed,
