@@ -118,7 +118,9 @@ _OPTIONS = {
     "similarity": {**_COMMON, "--measure": "measure", "--source": "source", "--file": "file"},
 }
 _FLAGS = {"panel": {"--directed": ("directed", True), "--non-directed": ("directed", False)}, "similarity": {}}
-_DEFAULTS = {
+#: The defaults of ``secnet panel`` and ``secnet similarity``, read by this light path and by the
+#: Typer commands in :mod:`secnet.cli_research` alike.
+RESEARCH_DEFAULTS = {
     "panel": {"system": "cow", "directed": True, "add": "atop,igos,democracy,nmc", "years": None, "data_dir": None},
     "similarity": {"measure": "taub,s,kappa,pi", "source": "atop", "file": None, "years": None, "data_dir": None},
 }
@@ -127,7 +129,7 @@ _DEFAULTS = {
 def _parse(command: str, args: list[str]) -> dict[str, Any] | None:
     """The options of ``secnet panel|similarity`` as Typer would read them, or None if anything is unusual."""
     options, flags = _OPTIONS[command], _FLAGS[command]
-    got: dict[str, Any] = dict(_DEFAULTS[command])
+    got: dict[str, Any] = dict(RESEARCH_DEFAULTS[command])
     i = 0
     while i < len(args):
         arg = args[i]

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import Fmt, emit, progress_bar
+from .cli import RESEARCH_DEFAULTS, Fmt, emit, progress_bar
 from .cli_app import DbOpt, FormatOpt, _open, app
 
 check_app = typer.Typer(help="Check the registry against independent research data.", no_args_is_help=True)
@@ -42,13 +42,13 @@ def check_atop(db: DbOpt = None, fmt: FormatOpt = Fmt.table,
 YearsOpt = Annotated[str | None, typer.Option("--years", help="Years: 1816-2025, 1990 or 1946-1989,2001 (default: all).")]
 DataDirOpt = Annotated[str | None, typer.Option("--data-dir", help="peacesciencer data (default: ../shared/data/peacesciencer).")]
 ToOpt = Annotated[str, typer.Option("--to", help="Output file: .parquet, .csv, .csv.gz, .dta or .feather.")]
-
+PANEL, SIMILARITY = RESEARCH_DEFAULTS["panel"], RESEARCH_DEFAULTS["similarity"]
 
 
 @app.command()
-def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow or gw.")] = "cow",
-          directed: Annotated[bool, typer.Option("--directed/--non-directed", help="Each pair both ways, or once.")] = True,
-          add: Annotated[str, typer.Option("--add", help="Steps: atop,igos,democracy,nmc,contiguity,mindist,capital_distance,majors,secnet.")] = "atop,igos,democracy,nmc",
+def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow or gw.")] = PANEL["system"],
+          directed: Annotated[bool, typer.Option("--directed/--non-directed", help="Each pair both ways, or once.")] = PANEL["directed"],
+          add: Annotated[str, typer.Option("--add", help="Steps: atop,igos,democracy,nmc,contiguity,mindist,capital_distance,majors,secnet.")] = PANEL["add"],
           years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """A peacesciencer-style dyad-year panel (extended with secnet's registry through today)."""
     from . import research
@@ -63,8 +63,8 @@ def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow o
 
 
 @app.command()
-def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help="taub, s, s_squared, s_weighted, kappa, pi.")] = "taub,s,kappa,pi",
-               source: Annotated[str, typer.Option("--source", help="atop, cow (give --file) or secnet.")] = "atop",
+def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help="taub, s, s_squared, s_weighted, kappa, pi.")] = SIMILARITY["measure"],
+               source: Annotated[str, typer.Option("--source", help="atop, cow (give --file) or secnet.")] = SIMILARITY["source"],
                file: Annotated[str | None, typer.Option("--file", help="An official ATOP or COW dyad-year file.")] = None,
                years: YearsOpt = None, data_dir: DataDirOpt = None, db: DbOpt = None, fmt: FormatOpt = Fmt.table) -> None:
     """Alliance-portfolio similarity per dyad-year: Kendall tau-b, Signorino-Ritter S, Cohen's kappa, Scott's pi."""
