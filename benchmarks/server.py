@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -73,6 +75,21 @@ def start_server(db: str, port: int) -> subprocess.Popen:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start within 120 s")
+
+
+@contextlib.contextmanager
+def serving(db_url: str | None) -> Iterator[tuple[str, str]]:
+    """``secnet serve`` on a free loopback port over ``db_url`` (default: a fresh SQLite file with the
+    shipped data), stopped on leaving: yields (database, base URL)."""
+    with tempfile.TemporaryDirectory(prefix="secnet-bench-") as tmp:
+        db = db_url or str(Path(tmp) / "bench.sqlite")
+        port = free_port()
+        proc = start_server(db, port)
+        try:
+            yield db, f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def paths(n: int) -> list[str]:
@@ -129,20 +146,12 @@ def main() -> None:
     ap.add_argument("--requests-per-rate", type=int, default=2000, help="Requests sent at each rate (bounded).")
     ap.add_argument("--db", help="Database URL (default: a fresh SQLite file loaded with the shipped data).")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="secnet-bench-") as tmp:
-        db = args.db or str(Path(tmp) / "bench.sqlite")
-        port = free_port()
-        proc = start_server(db, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for p in paths(len(READS) * len(DATES)):  # warm up every endpoint and date once
-                httpx.get(base + p, timeout=30).raise_for_status()
-            rows = [_run(drive(base, rate, args.requests_per_rate if rate > 50 else args.requests_per_rate // 4))
-                    for rate in (50, 200)]
-            heavy = [(p, single(base, p)) for p in ANALYTICS]
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with serving(args.db) as (db, base):
+        for p in paths(len(READS) * len(DATES)):  # warm up every endpoint and date once
+            httpx.get(base + p, timeout=30).raise_for_status()
+        rows = [_run(drive(base, rate, args.requests_per_rate if rate > 50 else args.requests_per_rate // 4))
+                for rate in (50, 200)]
+        heavy = [(p, single(base, p)) for p in ANALYTICS]
     engine = "SQLite" if "://" not in db or db.startswith("sqlite") else db.split("://")[0]
     print(f"\nsecnet serve ({engine}, 1 uvicorn process, {os.cpu_count()} CPUs shared with the client): "
           f"main read endpoints, open-loop load")

@@ -27,13 +27,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from server import _run, free_port, ms, paths, scheduled_get, start_server
+from server import _run, ms, paths, scheduled_get, serving
 
 READ_RATE = 200.0
 WRITE_RATES = (0.0, 5.0, 20.0)
@@ -105,24 +103,16 @@ def main() -> None:
     ap.add_argument("--db", help="Database URL (default: a fresh SQLite file loaded with the shipped data).")
     args = ap.parse_args()
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="secnet-bench-") as tmp:
-        db = args.db or str(Path(tmp) / "bench.sqlite")
-        port = free_port()
-        proc = start_server(db, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            token = make_token(db)
-            etags = write_targets(base)
-            for p in paths(40):  # warm every endpoint and date once
-                httpx.get(base + p, timeout=30).raise_for_status()
-            _run(mixed(base, token, etags, 200, 5.0))  # and the write path
-            runs: dict[float, list[dict]] = {r: [] for r in WRITE_RATES}
-            for _ in range(args.runs):
-                for rate in WRITE_RATES:  # interleaved, so that a noisy minute hits every condition
-                    runs[rate].append(_run(mixed(base, token, etags, args.reads, rate)))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with serving(args.db) as (db, base):
+        token = make_token(db)
+        etags = write_targets(base)
+        for p in paths(40):  # warm every endpoint and date once
+            httpx.get(base + p, timeout=30).raise_for_status()
+        _run(mixed(base, token, etags, 200, 5.0))  # and the write path
+        runs: dict[float, list[dict]] = {r: [] for r in WRITE_RATES}
+        for _ in range(args.runs):
+            for rate in WRITE_RATES:  # interleaved, so that a noisy minute hits every condition
+                runs[rate].append(_run(mixed(base, token, etags, args.reads, rate)))
     load_after = os.getloadavg()
     failures = sum((r["failed"] for rs in runs.values() for r in rs), collections.Counter())
     if failures:
