@@ -130,3 +130,31 @@ def test_a_panel_written_slice_by_slice_is_the_whole_panel(tmp_path):
     assert pd.read_parquet(tmp_path / "p.parquet").equals(whole.to_pandas())
     with pytest.raises(Exception, match="was this step applied twice"):
         chain.panel_slices("cow", True, ["nmc", "nmc"], 1990)
+
+
+@pytest.mark.parametrize("system, directed", [("cow", True), ("cow", False), ("gw", True)])
+def test_panel_keys_made_by_slices_are_the_whole_keys(system, directed):
+    """Slices cut runs of years anywhere (first row, inside a run, past the end), false dyad-years included."""
+    from secnet.research.dyads import dyad_year_key_rows, dyad_year_keys
+
+    names, whole = dyad_year_keys(system, directed)
+    same_names, total, rows = dyad_year_key_rows(system, directed)
+    assert same_names == names and total == whole.shape[1] > 1_000_000
+    rng = np.random.default_rng(7)
+    cuts = sorted({0, 1, total - 1, total, *rng.integers(0, total, 40).tolist()})
+    for start, stop in zip(cuts, cuts[1:]):
+        assert np.array_equal(rows(start, stop), whole[:, start:stop]), (start, stop)
+    assert np.array_equal(rows(total - 5, total + 100), whole[:, -5:])
+    assert rows(10, 10).shape == (3, 0)
+
+
+def test_what_was_written_reads_as_a_sentence(tmp_path, run):
+    """Table format: where, how many rows, which columns; the light path and Typer (a .dta file) say the same."""
+    target = tmp_path / "s.parquet"
+    code, out, err = light("similarity", "--measure", "taub", "--years", "1990", "--to", str(target))
+    assert code == 0, err
+    rows = len(pd.read_parquet(target))
+    assert out.splitlines()[:2] == [f"similarity written to {target}: {rows:,} rows, 4 columns",
+                                    "columns: ccode1, ccode2, year, taub"]
+    res = run("similarity", "--measure", "taub", "--years", "1990", "--to", str(tmp_path / "s.dta"))
+    assert res.code == 0 and res.out.splitlines()[0] == f"similarity written to {tmp_path / 's.dta'}: {rows:,} rows, 4 columns"

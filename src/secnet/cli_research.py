@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import RESEARCH_DEFAULTS, Fmt, emit, progress_bar
+from .cli import RESEARCH_DEFAULTS, Fmt, emit, progress_bar, report_written
 from .cli_app import DbOpt, FormatOpt, _open, app
 
 check_app = typer.Typer(help="Check the registry against independent research data.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def panel(to: ToOpt, system: Annotated[str, typer.Option("--system", help="cow o
     with bar:
         built = research.panel(system, directed, add, years, secnet=table, data_dir=data_dir, progress=update)
     path = built.write(to)
-    emit({"file": str(path), "rows": len(built), "columns": ", ".join(built.columns)}, fmt, title="panel written")
+    report_written("panel", path, len(built), list(built.columns), fmt)
 
 
 @app.command()
@@ -76,7 +76,7 @@ def similarity(to: ToOpt, measure: Annotated[str, typer.Option("--measure", help
     with bar:
         frame = research.similarity(source, measure, years, file=file, table=table, data_dir=data_dir, progress=update)
     path = research.write_table(frame, to)
-    emit({"file": str(path), "rows": len(frame), "columns": ", ".join(frame.columns)}, fmt, title="similarity written")
+    report_written("similarity", path, len(frame), list(frame.columns), fmt)
 
 
 cache_app = typer.Typer(help="The reference-data cache: columnar copies of the research files (docs/research.md).",

@@ -166,29 +166,29 @@ def panel_slices(
     row. ``secnet panel`` hands them to
     :func:`secnet.research.parquet.write_parquet_slices`, so slices are
     joined and encoded side by side and the panel is never whole in memory.
-    The reference tables and their indexes are read here, once.
+    The reference tables and their indexes are read here, once; each slice
+    makes its own keys.
     ``progress(step, done, total)`` is called as slices finish.
     """
-    from secnet.research.dyads import dyad_year_keys
+    from secnet.research.dyads import dyad_year_key_rows
     from secnet.research.gather import dyad_index
     from secnet.research.tables import reference_table
 
     if not arrow_ready(system, directed, steps):
         raise InvalidInput(f"panel_slices: steps {', '.join(steps)} on a {system} panel need build_panel")
     _refuse_repeats(steps)
-    names, key_rows = dyad_year_keys(system, directed, years, data_dir=data_dir)
+    names, rows, key_rows = dyad_year_key_rows(system, directed, years, data_dir=data_dir)
     for step in steps:
         table = reference_table(ARROW_STEPS[step], data_dir)
         if step in ("atop", "igos"):
             require(table, ("ccode1", "ccode2", "year"), "ATOP dyad-year table" if step == "atop" else
                     "COW IGO dyad-year table")
             dyad_index(table, "ccode")  # built once, before the slices share it
-    rows = key_rows.shape[1]
     bounds = list(range(0, rows, max(1, rows_per_slice))) or [0]
     done: list[int] = []
 
     def make(start: int) -> dict[str, np.ndarray | Masked]:
-        part = key_rows[:, start : start + rows_per_slice]
+        part = key_rows(start, start + rows_per_slice)  # made here, on the slice's thread
         keys = Keys.of({"1": part[0], "2": part[1]}, part[2])
         out: dict[str, Any] = dict(zip(names, part, strict=True))
         for step in steps:

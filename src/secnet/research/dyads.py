@@ -11,6 +11,7 @@ DataFrame; :mod:`secnet.research.chain` builds Arrow panels on these keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,18 +30,52 @@ def dyad_year_keys(
     data_dir: DataDir = None,
 ) -> tuple[list[str], np.ndarray]:
     """Column names (``ccode1, ccode2, year`` or ``gwcode1, gwcode2, year``) and a (3, rows) int64 array."""
+    names, total, rows = dyad_year_key_rows(system, directed, years, last_year=last_year, states=states,
+                                            data_dir=data_dir)
+    return names, rows(0, total)
+
+
+def dyad_year_key_rows(
+    system: str = "cow",
+    directed: bool = True,
+    years: Years = None,
+    *,
+    last_year: int | None = None,
+    states: Any = None,
+    data_dir: DataDir = None,
+) -> tuple[list[str], int, Callable[[int, int], np.ndarray]]:
+    """The keys of :func:`dyad_year_keys` made on demand: column names, the row count, and
+    ``rows(start, stop)``, the (3, stop - start) int64 keys of those rows.
+
+    The panel is a list of runs (one dyad, consecutive years); a slice of rows
+    is made from the runs it overlaps, so a panel built slice by slice never
+    holds all its keys at once.
+    """
     sysm = _system(system)
     presence = system_membership(system, years, last_year=last_year, states=states, data_dir=data_dir)
     si, sj, lo, hi = _dyad_runs(presence, directed)
-    length = hi - lo
-    total = int(length.sum())
-    out = np.empty((3, total), dtype=np.int64)
-    out[0] = np.repeat(presence.codes[si], length)
-    out[1] = np.repeat(presence.codes[sj], length)
-    # Within a run the years count up from its first year: arange + per-run shift.
-    out[2] = np.arange(total, dtype=np.int64)
-    out[2] += np.repeat(lo + presence.first_year - (np.cumsum(length) - length), length)
-    return [f"{sysm.code}1", f"{sysm.code}2", "year"], out
+    c1, c2 = presence.codes[si], presence.codes[sj]
+    first_year = lo + presence.first_year  # the first calendar year of each run
+    ends = np.cumsum(hi - lo)  # one past each run's last row
+    total = int(ends[-1]) if ends.size else 0
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        start, stop = max(0, start), min(stop, total)
+        out = np.empty((3, max(0, stop - start)), dtype=np.int64)
+        if stop <= start:
+            return out
+        first_run, last_run = np.searchsorted(ends, [start, stop - 1], side="right")  # the runs holding both ends
+        runs = slice(int(first_run), int(last_run) + 1)
+        begins = ends[runs] - (hi[runs] - lo[runs])  # each run's first row
+        length = np.minimum(ends[runs], stop) - np.maximum(begins, start)
+        out[0] = np.repeat(c1[runs], length)
+        out[1] = np.repeat(c2[runs], length)
+        # Within a run the years count up from its first year: row number + per-run shift.
+        out[2] = np.arange(start, stop, dtype=np.int64)
+        out[2] += np.repeat(first_year[runs] - begins, length)
+        return out
+
+    return [f"{sysm.code}1", f"{sysm.code}2", "year"], total, rows
 
 
 def _dyad_runs(presence: SystemMembership, directed: bool):

@@ -9,14 +9,11 @@ numerators and denominators.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-try:  # threadpoolctl (BSD): without it BLAS may start threads for every small product
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # pragma: no cover
-    ThreadpoolController = None
 
 from secnet.errors import InvalidInput
 
@@ -101,13 +98,25 @@ _CONTROLLER = None
 
 def _one_blas_thread():
     """BLAS on one thread: thousands of small products lose to thread start-up,
-    and the machine may be shared."""
+    and the machine may be shared.
+
+    When ``OPENBLAS_NUM_THREADS=1`` was set before numpy loaded (``secnet
+    similarity`` sets it), BLAS has one thread already and threadpoolctl (6 ms
+    to import and inspect the loaded libraries) is not needed.
+    """
     global _CONTROLLER
-    if ThreadpoolController is None:
+    if _blas_single():
         return contextlib.nullcontext()
     if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController  # BSD
+
         _CONTROLLER = ThreadpoolController()
     return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
+def _blas_single() -> bool:
+    """Whether BLAS runs on one thread because the environment says so."""
+    return os.environ.get("OPENBLAS_NUM_THREADS") == "1"
 
 
 def _off_diagonal(matrix: np.ndarray) -> np.ndarray:
@@ -169,7 +178,7 @@ def _products(m: np.ndarray, g: np.ndarray, all_six: bool):
     # G' G of one buffer is a symmetric product (BLAS syrk, half the work) but
     # numpy only takes that path for a single matrix, and it is only worth it
     # for large ones with BLAS held to one thread.
-    syrk = m.shape[0] == 1 and m.shape[1] >= 100 and ThreadpoolController is not None
+    syrk = m.shape[0] == 1 and m.shape[1] >= 100 and (_CONTROLLER is not None or _blas_single())
     c2, c3 = (g2, g3) if syrk else (g2.copy(), g3.copy())
     if syrk:
         h22, h33 = (g2[0].T @ g2[0])[None], (g3[0].T @ g3[0])[None]

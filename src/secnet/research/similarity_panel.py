@@ -231,17 +231,26 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
     diag_pos = np.arange(diag_year.size) - np.repeat(np.cumsum(n_states) - n_states, n_states)
     flat[offset[diag_year] + diag_pos * (n_states[diag_year] + 1)] = 3
     c1, c2, year, level = ties
-    ok = (level > 0) & (year >= max(span[0], membership.first_year))
+    ok = level > 0
+    ok &= year >= max(span[0], membership.first_year)
     ok &= year <= min(span[1], membership.first_year + present.shape[1] - 1)
-    c1, c2, t, level = c1[ok], c2[ok], year[ok] - membership.first_year, level[ok]
-    s1, s2 = _rows(membership.codes, c1), _rows(membership.codes, c2)
-    ok = (s1 >= 0) & (s2 >= 0) & (s1 != s2)
-    s1, s2, t, level = s1[ok], s2[ok], t[ok], level[ok]
-    where = np.where(present, rank, -1).T.ravel()  # (year, state) -> row in that year's matrix, or -1
-    r1 = where[t * present.shape[0] + s1]
-    r2 = where[t * present.shape[0] + s2]
-    ok = (r1 >= 0) & (r2 >= 0)
-    t, level = t[ok], level[ok]
+    pick = np.flatnonzero(ok)
+    t = year[pick] - membership.first_year
+    # (state, year) -> the state's row in that year's matrix, or -1; a last row of -1 for codes
+    # outside the system. Two gathers find both sides' rows, without a copy per filter.
+    n_years = present.shape[1]
+    grid = np.append(np.where(present, rank, -1).astype(np.int32).ravel(), np.full(n_years, -1, np.int32))
+    s1, s2 = _rows(membership.codes, c1[pick]), _rows(membership.codes, c2[pick])
+    s1[s1 < 0] = present.shape[0]
+    s2[s2 < 0] = present.shape[0]
+    s1 *= n_years
+    s1 += t
+    r1 = grid[s1]
+    s2 *= n_years
+    s2 += t
+    r2 = grid[s2]
+    ok = (r1 >= 0) & (r2 >= 0) & (r1 != r2)
+    t, level = t[ok], level[pick[ok]]
     cell = offset[t] + r1[ok] * n_states[t] + r2[ok]
     for value in (1, 2, 3):  # a dyad-year listed twice keeps its highest level
         flat[cell[level == value]] = value

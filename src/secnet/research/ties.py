@@ -109,26 +109,28 @@ def _levels(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
             values = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64)
         return np.nan_to_num(values, nan=0.0)
 
-    def flag(name: str) -> np.ndarray:
-        return numbers(name) > 0
+    def at(value: int, *names: str) -> np.ndarray:
+        """``value`` (int8) where any of the columns is positive, else 0."""
+        hit = numbers(names[0]) > 0
+        for name in names[1:]:
+            hit |= numbers(name) > 0
+        return hit.view(np.int8) * np.int8(value)
 
     if "level" in columns:
         level = numbers("level")
         if ((level < 0) | (level > 3) | (level != np.round(level))).any():
             raise InvalidData("alliance table: level must be 0, 1, 2 or 3")
     elif set(_ATOP) <= columns:
-        level = np.where(flag("atop_defense") | flag("atop_offense"), 3, 0)
-        level = np.maximum(level, np.where(flag("atop_neutral") | flag("atop_nonagg"), 2, 0))
-        level = np.maximum(level, flag("atop_consul"))
+        level = np.maximum(at(3, "atop_defense", "atop_offense"), at(2, "atop_neutral", "atop_nonagg"))
+        np.maximum(level, at(1, "atop_consul"), out=level)
     elif set(_COW) <= columns or set(_COW_RAW) <= columns:
         d, n, a, e = _COW if set(_COW) <= columns else _COW_RAW
-        level = np.where(flag(d), 3, 0)
-        level = np.maximum(level, np.where(flag(n) | flag(a), 2, 0))
-        level = np.maximum(level, flag(e))
+        level = np.maximum(at(3, d), at(2, n, a))
+        np.maximum(level, at(1, e), out=level)
     elif "secnet_defence" in columns:
-        level = np.where(flag("secnet_defence"), 3, 0)
+        level = at(3, "secnet_defence")
         if "secnet_consult" in columns:
-            level = np.maximum(level, flag("secnet_consult"))
+            np.maximum(level, at(1, "secnet_consult"), out=level)
     else:
         raise InvalidData(
             "alliance table: no level, ATOP (atop_defense...), COW (cow_defense... or defense, neutrality, "
