@@ -15,6 +15,8 @@ Peer figures: peacesciencer 1.2.9 on this machine kind (``benchmarks/RESULTS.md`
 ``create_dyadyears()`` 2.5-3.7 s, the chain 2.2-5.1 s, tau-b for every dyad-year
 1816-2012 152.5 s. The ratio is the peer's best figure over our warm net median.
 
+secnet's modules are compiled to bytecode first, as ``make install`` does.
+
 Run: ``.venv/bin/python benchmarks/research_cli.py [--runs N] [--markdown]``.
 """
 
@@ -79,6 +81,11 @@ def main() -> None:
     env = {**os.environ, "SECNET_CACHE_DIR": str(work / "warm-cache"),
            "SECNET_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}"}
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    # What `make install` does: secnet's modules as bytecode, as a user's installed copy has them
+    # (an editable install where PYTHONDONTWRITEBYTECODE is set would compile them on every run).
+    import secnet
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(secnet.__file__).parent)], check=True)
     try:
         start_up = statistics.median(timed([sys.executable, "-c", "pass"], env) for _ in range(runs))
         lines = []

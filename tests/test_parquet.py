@@ -85,3 +85,48 @@ def test_parts_that_point_elsewhere_are_not_spliced():
     assert P._splice(parts) is None
     plain = [P._encode(piece, P.ROW_GROUP) for piece in (table.slice(0, 1000), table.slice(1000))]
     assert P._splice(plain) is not None
+
+
+def test_a_streamed_write_encodes_slices_as_the_rows_are_done(tmp_path):
+    """The similarity of 1990-1992 streamed year by year is the file written whole; each slice waited for its rows."""
+    from secnet.research.output import write_arrow, write_parquet_streamed
+    from secnet.research.similarity_panel import similarity_columns
+    from secnet.research.tables import arrow_table, reference_table
+
+    alliances = reference_table("atop_alliance")
+    seen: list[tuple[int, int]] = []
+
+    def produce(ready):
+        def noted(columns, done, total):
+            seen.append((done, total))
+            ready(columns, done, total)
+
+        return similarity_columns(alliances, measures="taub,kappa", years="1990-1992", ready=noted)
+
+    path, rows, names = write_parquet_streamed(produce, tmp_path / "s.parquet", slices=3)
+    whole = arrow_table(similarity_columns(alliances, measures="taub,kappa", years="1990-1992"))
+    write_arrow(whole, tmp_path / "whole.parquet")
+    assert rows == whole.num_rows and names == whole.column_names == ["ccode1", "ccode2", "year", "taub", "kallyv"]
+    assert pd.read_parquet(path).equals(pd.read_parquet(tmp_path / "whole.parquet"))
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    assert seen[0] == (0, rows) and [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == rows
+    assert len(seen) == 4  # allocated, then one call per year
+
+
+def test_a_streamed_write_whose_computation_fails_leaves_nothing(tmp_path):
+    from secnet.research.output import write_parquet_streamed
+
+    def produce(ready):
+        columns = {"year": np.arange(1000, dtype=np.int64)}
+        ready(columns, 0, 1000)
+        ready(columns, 400, 1000)  # the first slice may be encoded already
+        raise RuntimeError("the computation broke")
+
+    with pytest.raises(RuntimeError, match="the computation broke"):
+        write_parquet_streamed(produce, tmp_path / "s.parquet", slices=4)
+    assert list(tmp_path.iterdir()) == []
+
+    # a computation that never reports progress is written when it returns
+    path, rows, names = write_parquet_streamed(lambda ready: {"year": np.arange(10, dtype=np.int64)},
+                                               tmp_path / "t.parquet")
+    assert (rows, names) == (10, ["year"]) and pd.read_parquet(path)["year"].tolist() == list(range(10))

@@ -154,6 +154,7 @@ def test_what_was_written_reads_as_a_sentence(tmp_path, run):
     code, out, err = light("similarity", "--measure", "taub", "--years", "1990", "--to", str(target))
     assert code == 0, err
     rows = len(pd.read_parquet(target))
+    assert pd.read_parquet(target).equals(research.similarity("atop", ["taub"], 1990))  # written while computed
     assert out.splitlines()[:2] == [f"similarity written to {target}: {rows:,} rows, 4 columns",
                                     "columns: ccode1, ccode2, year, taub"]
     res = run("similarity", "--measure", "taub", "--years", "1990", "--to", str(tmp_path / "s.dta"))

@@ -235,9 +235,20 @@ def _fast(args: list[str]) -> int | None:
         _preload(got["to"])
         alliances = reference_table("atop_alliance", got["data_dir"])
         bar, update = progress_bar("similarity")
+
+        def compute(ready=None):
+            return similarity_columns(alliances, measures=got["measure"], years=got["years"],
+                                      data_dir=got["data_dir"], progress=update, ready=ready)
+
+        if got["to"].lower().endswith(".parquet"):  # years are encoded as they are done
+            from .research.output import write_parquet_streamed
+
+            with bar:
+                path, rows, names = write_parquet_streamed(compute, got["to"])
+            report_written("similarity", path, rows, names, Fmt(got.get("fmt", "table")))
+            return 0
         with bar:
-            columns = similarity_columns(alliances, measures=got["measure"], years=got["years"],
-                                         data_dir=got["data_dir"], progress=update)
+            columns = compute()
     from .research.output import write_arrow
     from .research.tables import arrow_table
 

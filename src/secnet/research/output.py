@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from secnet.errors import InvalidInput
 from secnet.userfiles import check_directory, writing
@@ -61,6 +63,84 @@ def write_parquet_slices(slices, path: str | os.PathLike[str]) -> Path:
     with writing([path], f"--to {path}") as (temp,):
         write(slices, temp)
     return path
+
+
+class _Abandoned(Exception):
+    """The computation a streamed write was waiting for failed; its own error is raised instead."""
+
+
+def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]], dict],
+                           path: str | os.PathLike[str], *, slices: int = 4) -> tuple[Path, int, list[str]]:
+    """Write the columns ``produce`` computes as Parquet, encoding row slices while it still computes.
+
+    ``produce(ready)`` runs on the calling thread and returns the finished
+    columns (numpy arrays of equal length, as
+    :func:`secnet.research.tables.arrow_table` takes). It may call
+    ``ready(columns, done, total)`` on the way, when rows ``[0, done)`` of
+    those (already allocated) arrays are final; a second thread then encodes
+    each of ``slices`` row slices as soon as its rows are final (see
+    :func:`secnet.research.similarity_panel.similarity_columns`). If
+    ``produce`` fails, nothing is written and its error is raised.
+
+    Returns the path, the row count and the column names.
+    """
+    import threading
+
+    from secnet.research.tables import arrow_table
+
+    path = check_target(path)
+    if not path.name.lower().endswith(".parquet"):
+        raise InvalidInput(f"--to {path}: streamed output is Parquet only")
+    state: dict[str, Any] = {"columns": None, "done": 0, "total": None, "failed": False}
+    changed = threading.Condition()
+
+    def ready(columns: dict, done: int, total: int) -> None:
+        with changed:
+            state.update(columns=columns, done=done, total=total)
+            changed.notify_all()
+
+    def wait(until: Callable[[], bool]) -> None:
+        with changed:
+            changed.wait_for(lambda: state["failed"] or until())
+            if state["failed"]:
+                raise _Abandoned
+
+    names: list[str] = []
+
+    def part(start: int, stop: int):
+        wait(lambda: state["done"] >= stop)
+        table = arrow_table({name: values[start:stop] for name, values in state["columns"].items()})
+        names[:] = table.column_names
+        return table
+
+    outcome: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            wait(lambda: state["total"] is not None)
+            total = state["total"]
+            step = max(1, -(-total // max(1, slices)))
+            bounds = list(range(0, total, step)) or [0]
+            write_parquet_slices([lambda start=start: part(start, min(start + step, total)) for start in bounds], path)
+        except BaseException as e:  # handed to the calling thread
+            outcome.append(e)
+
+    writer = threading.Thread(target=write, name="secnet-streamed-parquet", daemon=True)
+    writer.start()
+    try:
+        columns = produce(ready)
+        rows = len(next(iter(columns.values()))) if columns else 0
+        ready(columns, rows, rows)
+    except BaseException:
+        with changed:
+            state["failed"] = True
+            changed.notify_all()
+        writer.join()
+        raise
+    writer.join()
+    if outcome:
+        raise outcome[0]
+    return path, rows, names
 
 
 def _write_csv(table, temp: Path, *, compress: bool) -> None:

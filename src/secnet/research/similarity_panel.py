@@ -97,6 +97,8 @@ __all__ = ["DEFAULT_MEASURES", "MEASURES", "alliance_similarity", "load_alliance
            "similarity_columns", "similarity_matrices", "valued_alliances"]
 #: ``progress(done_years, total_years)``.
 Progress = Callable[[int, int], None]
+#: ``ready(columns, done_rows, total_rows)``: see :func:`similarity_columns`.
+Ready = Callable[[dict[str, np.ndarray], int, int], None]
 
 # ---------------------------------------------------------------------------
 # all dyad-years
@@ -157,21 +159,32 @@ def similarity_columns(
     capabilities: Any = None,
     data_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    ready: Ready | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`alliance_similarity` as numpy columns (``ccode1, ccode2, year``, then one per measure), no pandas.
 
     ``alliances`` is a dyad-year table, pandas or Arrow (e.g.
     ``reference_table("atop_alliance")``); ``capabilities`` likewise. What
     ``secnet similarity`` runs for the shipped ATOP file.
+
+    ``ready(columns, done, total)``, if given, is called once the output is
+    allocated (``done`` 0) and then as years finish, in order: rows ``[0,
+    done)`` of ``columns`` (the arrays this returns, ``total`` rows) are
+    final, so a writer can encode them while the rest is computed
+    (:func:`secnet.research.output.write_parquet_streamed`). Years are then
+    computed in order on this thread.
     """
     names = parse_measures(measures)
-    keys, values = _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress)
-    out = dict(zip(("ccode1", "ccode2", "year"), keys, strict=True))
-    out.update((MEASURES[n], values[i]) for i, n in enumerate(names))
-    return out
+    labels = ("ccode1", "ccode2", "year", *(MEASURES[n] for n in names))
+
+    def named(keys: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+        return dict(zip(labels, [*keys, *values], strict=True))
+
+    hook = None if ready is None else (lambda keys, values, done: ready(named(keys, values), done, keys.shape[1]))
+    return named(*_similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress, hook))
 
 
-def _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress):
+def _similarity(alliances, names, years, directed, coverage, capabilities, data_dir, progress, ready=None):
     """(keys (3, rows) int64, values (measures, rows) float64) of every dyad-year."""
     ties = _levels(alliances)
     if ties[0].size and not (ties[0] > ties[1]).any():
@@ -188,7 +201,7 @@ def _similarity(alliances, names, years, directed, coverage, capabilities, data_
     membership = system_membership("cow", wanted, data_dir=data_dir)
     weights = _weights(capabilities, membership, data_dir) if "s_weighted" in names else None
     with _one_blas_thread(), np.errstate(all="ignore"):
-        return _similarity_panel(ties, membership, span, names, directed, weights, progress)
+        return _similarity_panel(ties, membership, span, names, directed, weights, progress, ready)
 
 
 #: Years whose padded matrices together stay under this many cells go in one batch.
@@ -219,7 +232,8 @@ def _off_cells(k: int, side: int) -> np.ndarray:
     return a * side + c
 
 
-def _similarity_panel(ties, membership, span, names, directed, weights, progress) -> tuple[np.ndarray, np.ndarray]:
+def _similarity_panel(ties, membership, span, names, directed, weights, progress,
+                      ready=None) -> tuple[np.ndarray, np.ndarray]:
     present = membership.present
     n_states = present.sum(axis=0)
     rank = np.cumsum(present, axis=0) - 1  # a member's row in its year's matrix
@@ -322,28 +336,37 @@ def _similarity_panel(ties, membership, span, names, directed, weights, progress
         else:
             values[:, lo:hi] = np.nan
 
-    _run_batches(batches, one, n_states, columns.size, progress)
+    def after(batch: np.ndarray) -> None:  # the rows up to the batch's last year are final
+        ready(keys, values, int(start[batch[-1]] + count[batch[-1]]))
+
+    if ready is not None:
+        ready(keys, values, 0)
+    _run_batches(batches, one, n_states, columns.size, progress, None if ready is None else after)
     return keys, values
 
 
 def _run_batches(batches: list[np.ndarray], one: Callable[[np.ndarray], None], n_states: np.ndarray, years: int,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, after: Callable[[np.ndarray], None] | None = None) -> None:
     """Run ``one`` on every batch, on two threads when there are two CPUs.
 
     Batches write to disjoint slices of the output and BLAS and numpy's loops
     release the GIL, so the years split in two halves of equal work (the sum
     of n squared) take about half the time. ``progress`` is called from this
-    thread only, as batches finish, in order.
+    thread only, as batches finish, in order. With ``after`` (called after
+    each batch) the batches run in order on this thread: a writer is using
+    the other CPU.
     """
     cost = np.array([float((n_states[b].max() ** 2) * b.size) for b in batches])
     halves = 2 if (os.cpu_count() or 1) > 1 and len(batches) > 1 and cost.sum() > 2e6 else 1
-    if halves == 1:
+    if halves == 1 or after is not None:
         done = 0
         for batch in batches:
             one(batch)
             done += batch.size
             if progress:
                 progress(done, years)
+            if after is not None:
+                after(batch)
         return
     cut = int(np.searchsorted(np.cumsum(cost), cost.sum() / 2)) + 1
     cut = min(max(cut, 1), len(batches) - 1)
