@@ -130,3 +130,17 @@ def test_a_streamed_write_whose_computation_fails_leaves_nothing(tmp_path):
     path, rows, names = write_parquet_streamed(lambda ready: {"year": np.arange(10, dtype=np.int64)},
                                                tmp_path / "t.parquet")
     assert (rows, names) == (10, ["year"]) and pd.read_parquet(path)["year"].tolist() == list(range(10))
+
+
+def test_prefaulting_an_array_leaves_its_values_alone():
+    import threading
+
+    from secnet.research.output import prefault
+
+    values = np.empty(3_000_000)
+    values[:1000] = np.arange(1000)  # written before
+    filler = threading.Thread(target=lambda: values[1000:].__setitem__(slice(None), 7.0))
+    filler.start()
+    prefault([values, values[::-1], values[::2]])  # while another thread writes; views are skipped
+    filler.join()
+    assert np.array_equal(values[:1000], np.arange(1000)) and (values[1000:] == 7.0).all()

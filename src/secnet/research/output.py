@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,7 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
         try:
             wait(lambda: state["total"] is not None)
             total = state["total"]
+            prefault(state["columns"].values())  # while the first rows are computed
             step = max(1, -(-total // max(1, slices)))
             bounds = list(range(0, total, step)) or [0]
             write_parquet_slices([lambda start=start: part(start, min(start + step, total)) for start in bounds], path)
@@ -143,6 +145,39 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
     return path, rows, names
 
 
+#: Linux's ``madvise`` advice that maps pages writable without touching them (Linux 5.14).
+_MADV_POPULATE_WRITE = 23
+
+
+def prefault(arrays) -> None:
+    """Map the memory of freshly allocated numpy ``arrays`` now, without changing it.
+
+    The first write to each 4 KiB page of a new array stops the writer for
+    the kernel to map the page (on this machine about 2.5 microseconds a
+    page: 35 ms for the 56 MB of a tau-b panel). Called from a thread with
+    nothing else to do, while another thread fills the arrays, it takes
+    that work off the filling thread. ``madvise(MADV_POPULATE_WRITE)``
+    leaves the contents alone, so the two threads may overlap. Elsewhere
+    than Linux 5.14 or later it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import mmap
+
+    try:
+        madvise = ctypes.CDLL(None, use_errno=True).madvise
+    except (OSError, AttributeError):  # pragma: no cover - no C library to ask
+        return
+    madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    page = mmap.PAGESIZE
+    for array in arrays:
+        if not array.flags.c_contiguous:
+            continue
+        start = array.__array_interface__["data"][0]
+        first, end = -(-start // page) * page, (start + array.nbytes) // page * page  # whole pages only
+        if end > first and madvise(first, end - first, _MADV_POPULATE_WRITE) != 0:
+            return  # an older kernel (EINVAL): nothing was changed
 def _write_csv(table, temp: Path, *, compress: bool) -> None:
     import pyarrow.csv as pacsv
 
