@@ -217,30 +217,43 @@ def take(
     else:
         values = np.asarray(values)
         if values.dtype.kind not in "iub":
-            out = np.append(values.astype(np.float64), np.nan)[rows]
+            out = _gather(values.astype(np.float64, copy=False), rows, absent, np.nan)
             if inside is not None:
                 out[np.isnan(out) & inside] = 0.0
             return out
         data, mask = values, None
     width = np.dtype(dtype.lower())
-    source = data.astype(width)
+    source = data.astype(width, copy=False)
     if mask is not None and mask.any():
         # Missing source values carry the type's smallest value through the
         # gather, so one gather gives the data and a compare gives the mask.
         lowest = np.iinfo(width).min
         if (source[~mask] == lowest).any():
             raise InvalidData(f"column holds {lowest}, which secnet reserves for missing values")
-        source = np.where(mask, lowest, source)
-        taken = np.append(source, lowest)[rows]
+        taken = _gather(np.where(mask, lowest, source), rows, absent, lowest)
         missing = taken == lowest
         if inside is not None:
             taken[missing & inside] = 0
     else:
-        taken = np.append(source, width.type(0))[rows]
-        missing = rows < 0 if absent is None else absent.copy()  # the appended 0 is what row -1 picks
+        missing = rows < 0 if absent is None else absent.copy()
+        taken = _gather(source, rows, missing, 0)
     if inside is not None:
         np.greater(missing, inside, out=missing)  # missing and outside the domain
     return Masked(taken, missing)
+
+
+def _gather(source: np.ndarray, rows: np.ndarray, absent: np.ndarray | None, fill) -> np.ndarray:
+    """``source[rows]`` with ``fill`` where the row is -1 (``absent`` is ``rows < 0`` when known).
+
+    Row -1 first picks the last value (numpy's negative index) and is then
+    overwritten: no copy of the source (a column of the reference data, 7 MB
+    for the IGO dyads) per call, where appending a sentinel would make one.
+    """
+    if source.size == 0:
+        return np.full(rows.size, fill, dtype=source.dtype)
+    taken = source[rows]
+    taken[rows < 0 if absent is None else absent] = fill
+    return taken
 
 
 def take_all(jobs: dict[str, tuple]) -> dict[str, object]:
