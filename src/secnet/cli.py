@@ -191,6 +191,30 @@ def _preload(target: str) -> None:
         threading.Thread(target=load, name="secnet-preload", daemon=True).start()
 
 
+def _reuse_freed_memory() -> None:
+    """Ask glibc's allocator to keep freed blocks of up to 64 MB for reuse, for the rest of the process.
+
+    A panel's row slices allocate and free about 300 MB of columns; by default
+    glibc hands each freed block of over 128 KB back to the kernel, and the
+    next slice's first write to every page waits for the kernel to map it
+    again (about 35 ms of a 0.6 s panel here, ``benchmarks/RESULTS.md``).
+    The process ends when the panel is written, so nothing is held longer.
+    Elsewhere than glibc this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # pragma: no cover - a C library without mallopt
+        return
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 64 << 20)
+    mallopt(m_trim_threshold, 1 << 30)
+
+
 def _fast(args: list[str]) -> int | None:
     """Run ``secnet panel`` or ``secnet similarity`` on the reference data; None when Typer should run it."""
     if not args or args[0] not in _OPTIONS:
@@ -216,6 +240,7 @@ def _fast(args: list[str]) -> int | None:
         if not chain.arrow_ready(got["system"], got["directed"], steps):
             return None
         parse_years(got["years"])
+        _reuse_freed_memory()
         _preload(got["to"])
         bar, update = progress_bar("panel")
         if got["to"].lower().endswith(".parquet"):
