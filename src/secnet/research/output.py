@@ -178,6 +178,8 @@ def prefault(arrays) -> None:
         first, end = -(-start // page) * page, (start + array.nbytes) // page * page  # whole pages only
         if end > first and madvise(first, end - first, _MADV_POPULATE_WRITE) != 0:
             return  # an older kernel (EINVAL): nothing was changed
+
+
 def _write_csv(table, temp: Path, *, compress: bool) -> None:
     import pyarrow.csv as pacsv
 

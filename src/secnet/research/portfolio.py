@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-
 from secnet.errors import InvalidInput
 
 
