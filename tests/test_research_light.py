@@ -125,7 +125,9 @@ def test_a_panel_written_slice_by_slice_is_the_whole_panel(tmp_path):
     rows, makers = chain.panel_slices("cow", True, steps, "1990-1993", rows_per_slice=40_000)
     assert len(makers) == -(-rows // 40_000) > 3
     whole = tables.arrow_table(chain.arrow_panel("cow", True, steps, "1990-1993"))
-    write_parquet_slices([lambda make=make: tables.arrow_table(make()) for make in makers], tmp_path / "p.parquet")
+    _, names = write_parquet_slices([lambda make=make: tables.arrow_table(make()) for make in makers],
+                                    tmp_path / "p.parquet")
+    assert names == whole.column_names
     assert pa.parquet.ParquetFile(tmp_path / "p.parquet").metadata.num_row_groups == len(makers)
     assert pd.read_parquet(tmp_path / "p.parquet").equals(whole.to_pandas())
     with pytest.raises(Exception, match="was this step applied twice"):

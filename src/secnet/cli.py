@@ -286,18 +286,10 @@ def _fast(args: list[str]) -> int | None:
 def _panel_by_slices(chain, steps: list[str], got: dict[str, Any], update) -> int:
     """``secnet panel --to X.parquet``: row slices joined and encoded side by side, never the whole panel in memory."""
     from .research.output import write_parquet_slices
-    from .research.tables import arrow_table
 
     rows, makers = chain.panel_slices(got["system"], got["directed"], steps, got["years"], data_dir=got["data_dir"],
                                       progress=update)
-    names: list[str] = []
-
-    def table(make):
-        part = arrow_table(make())
-        names[:] = part.column_names
-        return part
-
-    path = write_parquet_slices([lambda make=make: table(make) for make in makers], got["to"])
+    path, names = write_parquet_slices(makers, got["to"])
     report_written("panel", path, rows, names, Fmt(got.get("fmt", "table")))
     return 0
 

@@ -53,17 +53,28 @@ def write_arrow(table, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def write_parquet_slices(slices, path: str | os.PathLike[str]) -> Path:
-    """Write the Arrow tables the functions ``slices`` make as one Parquet file (see
-    :func:`secnet.research.parquet.write_parquet_slices`); returns the path."""
+def write_parquet_slices(slices, path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
+    """Write what the functions ``slices`` make, numpy columns (as
+    :func:`secnet.research.tables.arrow_table` takes) or Arrow tables, as one
+    Parquet file (see :func:`secnet.research.parquet.write_parquet_slices`);
+    returns the path and the column names."""
     from secnet.research.parquet import write_parquet_slices as write
+    from secnet.research.tables import arrow_table
 
     path = check_target(path)
     if not path.name.lower().endswith(".parquet"):
         raise InvalidInput(f"--to {path}: slices are written as Parquet only")
+    names: list[str] = []
+
+    def table(make):
+        part = make()
+        part = arrow_table(part) if isinstance(part, dict) else part
+        names[:] = part.column_names
+        return part
+
     with writing([path], f"--to {path}") as (temp,):
-        write(slices, temp)
-    return path
+        write([lambda make=make: table(make) for make in slices], temp)
+    return path, names
 
 
 class _Abandoned(Exception):
@@ -87,8 +98,6 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
     """
     import threading
 
-    from secnet.research.tables import arrow_table
-
     path = check_target(path)
     if not path.name.lower().endswith(".parquet"):
         raise InvalidInput(f"--to {path}: streamed output is Parquet only")
@@ -106,15 +115,11 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
             if state["failed"]:
                 raise _Abandoned
 
-    names: list[str] = []
-
-    def part(start: int, stop: int):
+    def part(start: int, stop: int) -> dict:
         wait(lambda: state["done"] >= stop)
-        table = arrow_table({name: values[start:stop] for name, values in state["columns"].items()})
-        names[:] = table.column_names
-        return table
+        return {name: values[start:stop] for name, values in state["columns"].items()}
 
-    outcome: list[BaseException] = []
+    outcome: list[Any] = []  # what the writer thread ended with: (path, names) or an error
 
     def write() -> None:
         try:
@@ -123,7 +128,8 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
             prefault(state["columns"].values())  # while the first rows are computed
             step = max(1, -(-total // max(1, slices)))
             bounds = list(range(0, total, step)) or [0]
-            write_parquet_slices([lambda start=start: part(start, min(start + step, total)) for start in bounds], path)
+            outcome.append(write_parquet_slices([lambda start=start: part(start, min(start + step, total))
+                                                 for start in bounds], path))
         except BaseException as e:  # handed to the calling thread
             outcome.append(e)
 
@@ -140,9 +146,10 @@ def write_parquet_streamed(produce: Callable[[Callable[[dict, int, int], None]],
         writer.join()
         raise
     writer.join()
-    if outcome:
+    if isinstance(outcome[0], BaseException):
         raise outcome[0]
-    return path, rows, names
+    written, names = outcome[0]
+    return written, rows, names
 
 
 #: Linux's ``madvise`` advice that maps pages writable without touching them (Linux 5.14).
